@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "audioamp",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "audioamp", targets: ["audioamp"]),
+    .library(name: "AudioAmpKit", targets: ["AudioAmpKit"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CFFTW3", pkgConfig: "fftw3f",
+      providers: [.apt(["libfftw3-dev"]), .brew(["fftw"])]),
+    .systemLibrary(
+      name: "CSampleRate", pkgConfig: "samplerate",
+      providers: [.apt(["libsamplerate0-dev"]), .brew(["libsamplerate"])]),
+    .systemLibrary(
+      name: "CSndFile", pkgConfig: "sndfile",
+      providers: [.apt(["libsndfile1-dev"]), .brew(["libsndfile"])]),
+    .target(
+      name: "AudioAmpKit",
+      dependencies: ["CFFTW3", "CSampleRate", "CSndFile", "Yams"]),
+    .executableTarget(
+      name: "audioamp",
+      dependencies: [
+        "AudioAmpKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .executableTarget(
+      name: "audioamp-bench",
+      dependencies: [
+        "AudioAmpKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .testTarget(name: "AudioAmpKitTests", dependencies: ["AudioAmpKit", "CSampleRate"]),
+    .testTarget(name: "audioampTests", dependencies: ["AudioAmpKit"]),
+  ],
+  swiftLanguageModes: [.v5]
+)
