@@ -1,0 +1,36 @@
+/// Failures reading or writing audio files, each with a message a person can act on.
+public enum AudioFileError: Error, Sendable, CustomStringConvertible, Equatable {
+  /// The file does not exist.
+  case missing(path: String)
+  /// libsndfile could not open the file (not audio, unknown format, corrupt header).
+  case cannotOpen(path: String, reason: String)
+  /// The file's data stops before the length its header declares.
+  case truncated(path: String, expectedFrames: Int, readFrames: Int)
+  /// The file holds no samples.
+  case empty(path: String)
+  /// A seek or read failed part-way through.
+  case readFailed(path: String, reason: String)
+  /// A write, close or rename failed.
+  case writeFailed(path: String, reason: String)
+  /// A request outside the file (offset past the end, negative duration).
+  case badRange(path: String, detail: String)
+
+  public var description: String {
+    switch self {
+    case .missing(let path):
+      return "\(path): no such file; check the path (relative paths resolve against the manifest's folder)"
+    case .cannotOpen(let path, let reason):
+      return "\(path): cannot be read as audio (\(reason)); check that it is a complete WAV, FLAC, OGG, Opus or MP3 file"
+    case .truncated(let path, let expected, let got):
+      return "\(path): file is truncated: its header declares \(expected) frames but only \(got) could be read; re-copy or re-encode the file"
+    case .empty(path: let path):
+      return "\(path): file holds no audio samples"
+    case .readFailed(let path, let reason):
+      return "\(path): read failed (\(reason))"
+    case .writeFailed(let path, let reason):
+      return "\(path): cannot write (\(reason)); check that the output folder exists, is writable and has free space"
+    case .badRange(let path, let detail):
+      return "\(path): \(detail)"
+    }
+  }
+}

@@ -1,0 +1,162 @@
+import CSndFile
+import Foundation
+
+/// What libsndfile reports about an audio file without reading its samples.
+public struct AudioFileInfo: Sendable, Equatable {
+  /// Frames (samples per channel).
+  public var frames: Int
+  /// Sample rate in Hz.
+  public var sampleRate: Int
+  /// Channel count.
+  public var channels: Int
+  /// libsndfile's name for the major format, e.g. "WAV (Microsoft)".
+  public var formatName: String
+  /// Duration in seconds.
+  public var durationSeconds: Double { sampleRate > 0 ? Double(frames) / Double(sampleRate) : 0 }
+}
+
+/// A libsndfile handle open for reading; the only type in the package that calls libsndfile.
+///
+/// Reads return mono `Float` samples (the mean of all channels) at the file's own rate. The
+/// handle is closed in `deinit`. Not thread-safe: use one instance per thread.
+public final class SoundFile {
+  /// The path as given.
+  public let path: String
+  /// Format, rate, channels and length.
+  public let info: AudioFileInfo
+  private var handle: OpaquePointer?
+  private var interleaved: [Float] = []
+
+  /// Opens `path` for reading. Throws `AudioFileError.missing` or `.cannotOpen` (with
+  /// libsndfile's own message) and `.empty` for a file with no frames.
+  public init(readingFrom path: String) throws {
+    self.path = path
+    guard FileManager.default.fileExists(atPath: path) else { throw AudioFileError.missing(path: path) }
+    var sfinfo = SF_INFO()
+    guard let h = sf_open(path, Int32(SFM_READ), &sfinfo) else {
+      throw AudioFileError.cannotOpen(path: path, reason: String(cString: sf_strerror(nil)))
+    }
+    handle = h
+    var fmt = SF_FORMAT_INFO()
+    fmt.format = sfinfo.format & Int32(SF_FORMAT_TYPEMASK)
+    var name = "unknown"
+    if sf_command(h, Int32(SFC_GET_FORMAT_INFO), &fmt, Int32(MemoryLayout<SF_FORMAT_INFO>.size)) == 0,
+      let n = fmt.name
+    {
+      name = String(cString: n)
+    }
+    info = AudioFileInfo(
+      frames: Int(sfinfo.frames), sampleRate: Int(sfinfo.samplerate), channels: Int(sfinfo.channels),
+      formatName: name)
+    if info.frames <= 0 || info.channels <= 0 || info.sampleRate <= 0 {
+      sf_close(h)
+      handle = nil
+      throw AudioFileError.empty(path: path)
+    }
+  }
+
+  deinit {
+    if let h = handle { sf_close(h) }
+  }
+
+  /// True when libsndfile noticed that the data chunk is shorter than the header declares.
+  ///
+  /// libsndfile silently shortens such files to what is present; its log is the only place the
+  /// mismatch shows, so a truncated copy is caught here rather than read as a short utterance.
+  public var headerDeclaresMoreThanPresent: Bool {
+    guard let h = handle else { return false }
+    var buf = [CChar](repeating: 0, count: 4096)
+    let n = sf_command(h, Int32(SFC_GET_LOG_INFO), &buf, Int32(buf.count))
+    guard n > 0 else { return false }
+    // Lines look like "RIFF : 32036 (should be 19992)": declared size, then the size present.
+    for line in String(cString: buf).split(separator: "\n") where line.contains("(should be ") {
+      let numbers = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+      if numbers.count >= 2, numbers[numbers.count - 2] > numbers[numbers.count - 1] { return true }
+    }
+    return false
+  }
+
+  /// Moves the read position to `frame` (0-based, at the file's rate).
+  public func seek(toFrame frame: Int) throws {
+    guard let h = handle else { throw AudioFileError.readFailed(path: path, reason: "file is closed") }
+    guard frame >= 0 && frame <= info.frames else {
+      throw AudioFileError.badRange(
+        path: path, detail: "seek to frame \(frame) is outside the file (0...\(info.frames))")
+    }
+    if sf_seek(h, sf_count_t(frame), SEEK_SET) < 0 {
+      throw AudioFileError.readFailed(path: path, reason: String(cString: sf_strerror(h)))
+    }
+  }
+
+  /// Reads up to `count` frames from the current position, downmixed to mono. Returns fewer
+  /// only at the end of the file.
+  public func readMono(count: Int) throws -> [Float] {
+    guard let h = handle else { throw AudioFileError.readFailed(path: path, reason: "file is closed") }
+    guard count > 0 else { return [] }
+    let ch = info.channels
+    if ch == 1 {
+      var out = [Float](repeating: 0, count: count)
+      let got = out.withUnsafeMutableBufferPointer { sf_readf_float(h, $0.baseAddress, sf_count_t(count)) }
+      if got < 0 { throw AudioFileError.readFailed(path: path, reason: String(cString: sf_strerror(h))) }
+      if Int(got) < count { out.removeLast(count - Int(got)) }
+      return out
+    }
+    if interleaved.count < count * ch { interleaved = [Float](repeating: 0, count: count * ch) }
+    let got = interleaved.withUnsafeMutableBufferPointer {
+      sf_readf_float(h, $0.baseAddress, sf_count_t(count))
+    }
+    if got < 0 { throw AudioFileError.readFailed(path: path, reason: String(cString: sf_strerror(h))) }
+    let frames = Int(got)
+    var out = [Float](repeating: 0, count: frames)
+    let scale = 1 / Float(ch)
+    interleaved.withUnsafeBufferPointer { src in
+      out.withUnsafeMutableBufferPointer { dst in
+        for i in 0..<frames {
+          var acc: Float = 0
+          for c in 0..<ch { acc += src[i * ch + c] }
+          dst[i] = acc * scale
+        }
+      }
+    }
+    return out
+  }
+
+  /// Writes `samples` (mono, nominal range [-1, 1]) as a 16-bit PCM WAV file at `path`.
+  ///
+  /// The data goes to a hidden temporary file beside `path` that is renamed over `path` only once
+  /// it is complete and closed, so an interrupted run never leaves a partial file under the final
+  /// name. Samples beyond full scale are clamped by libsndfile (the pipeline's clip guard makes
+  /// sure that does not happen silently); conversion rounds to nearest without dither, so the
+  /// same samples always give the same bytes.
+  public static func writeWAV16(_ samples: [Float], sampleRate: Int, to path: String) throws {
+    let url = URL(fileURLWithPath: path)
+    let tmp = url.deletingLastPathComponent()
+      .appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())").path
+    var sfinfo = SF_INFO()
+    sfinfo.samplerate = Int32(sampleRate)
+    sfinfo.channels = 1
+    sfinfo.format = Int32(SF_FORMAT_WAV | SF_FORMAT_PCM_16)
+    guard let h = sf_open(tmp, Int32(SFM_WRITE), &sfinfo) else {
+      throw AudioFileError.writeFailed(path: path, reason: String(cString: sf_strerror(nil)))
+    }
+    var clip: Int32 = Int32(SF_TRUE)
+    _ = sf_command(h, Int32(SFC_SET_CLIPPING), &clip, 0)
+    let written = samples.withUnsafeBufferPointer {
+      sf_writef_float(h, $0.baseAddress, sf_count_t(samples.count))
+    }
+    let writeError = written != sf_count_t(samples.count) ? String(cString: sf_strerror(h)) : nil
+    let closeResult = sf_close(h)
+    if let e = writeError ?? (closeResult != 0 ? "close failed (disk full?)" : nil) {
+      unlink(tmp)
+      throw AudioFileError.writeFailed(path: path, reason: e)
+    }
+    if rename(tmp, path) != 0 {
+      let reason = String(cString: strerror(errno))
+      unlink(tmp)
+      throw AudioFileError.writeFailed(path: path, reason: reason)
+    }
+  }
+
+  /// The libsndfile version string, e.g. "libsndfile-1.2.0".
+  public static var libraryVersion: String { String(cString: sf_version_string()) }
+}

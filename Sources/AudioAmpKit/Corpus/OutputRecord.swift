@@ -1,0 +1,63 @@
+/// Everything the writers need to describe one finished output.
+public struct OutputRecord: Sendable {
+  /// Output id: `<source id>__v<variant>`.
+  public var id: String
+  /// The source utterance.
+  public var source: Utterance
+  /// Variant index, 0-based.
+  public var variant: Int
+  /// Audio path relative to the output folder (`audio/<id>.wav`).
+  public var relativeAudioPath: String
+  /// Audio path as the user would reach it (the output folder joined with the relative path).
+  public var audioPath: String
+  /// Output length in seconds.
+  public var durationSeconds: Double
+  /// The recipe seed.
+  public var seed: UInt64
+  /// The utterance stream key (`UtteranceRNG.key`).
+  public var streamKey: UInt64
+  /// One object per effect applied, in order.
+  public var effects: [JSONValue]
+
+  /// Creates a record.
+  public init(
+    id: String, source: Utterance, variant: Int, relativeAudioPath: String, audioPath: String,
+    durationSeconds: Double, seed: UInt64, streamKey: UInt64, effects: [JSONValue]
+  ) {
+    self.id = id
+    self.source = source
+    self.variant = variant
+    self.relativeAudioPath = relativeAudioPath
+    self.audioPath = audioPath
+    self.durationSeconds = durationSeconds
+    self.seed = seed
+    self.streamKey = streamKey
+    self.effects = effects
+  }
+
+  /// The output manifest line (without newline): `audio_filepath`, `duration`, `text`, `id`,
+  /// `source_id`, `variant`, `speaker` (when known), the source's other fields, `seed`,
+  /// `stream_key` (16 hex digits) and `effects`.
+  public var manifestLine: String {
+    var pairs: [(String, JSONValue)] = [
+      ("audio_filepath", .string(relativeAudioPath)),
+      ("duration", .number((durationSeconds * 1000).rounded() / 1000)),
+      ("text", .string(source.text)),
+      ("id", .string(id)),
+      ("source_id", .string(source.id)),
+      ("variant", .number(Double(variant))),
+    ]
+    if let s = source.speaker { pairs.append(("speaker", .string(s))) }
+    pairs.append(contentsOf: source.extra)
+    pairs.append(("seed", .number(Double(seed))))
+    pairs.append(("stream_key", .string(hex16(streamKey))))
+    pairs.append(("effects", .array(effects)))
+    return JSONValue.object(pairs).serialized
+  }
+}
+
+/// Formats a 64-bit value as 16 lower-case hex digits.
+func hex16(_ v: UInt64) -> String {
+  let s = String(v, radix: 16)
+  return String(repeating: "0", count: 16 - s.count) + s
+}

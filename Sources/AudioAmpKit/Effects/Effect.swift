@@ -1,0 +1,110 @@
+import Foundation
+
+/// What an effect may look at when it draws its parameters.
+public struct EffectContext: Sendable {
+  /// The source utterance.
+  public var utterance: Utterance
+  /// Sample rate of the audio reaching the effect, Hz.
+  public var sampleRate: Int
+  /// Length of the audio reaching the effect (earlier effects may have changed it), samples.
+  public var sampleCount: Int
+}
+
+/// The audio an effect produced plus what it measured while doing so (for the manifest).
+public struct EffectOutput: Sendable {
+  /// The processed audio.
+  public var audio: AudioBuffer
+  /// Measured values (e.g. `achieved_snr_db`), in the order they should be recorded.
+  public var measured: [(String, JSONValue)]
+
+  /// Creates an output.
+  public init(audio: AudioBuffer, measured: [(String, JSONValue)] = []) {
+    self.audio = audio
+    self.measured = measured
+  }
+}
+
+/// An audio effect: draws its parameters from an utterance's own random stream, then applies
+/// them deterministically.
+///
+/// Keeping the two apart means every output can be rebuilt (or a bug reproduced) from the
+/// parameters recorded in its manifest line. When the parameters make the effect an identity
+/// (factor 1, 0 dB), `apply` returns its input untouched.
+public protocol Effect: Sendable {
+  /// The drawn parameters.
+  associatedtype Parameters: Sendable
+  /// The recipe key (`noise`, `band_limit`, ...), also the manifest's `effect` value.
+  static var name: String { get }
+  /// Draws parameters for one output.
+  func draw(_ context: EffectContext, using rng: inout UtteranceRNG) throws -> Parameters
+  /// Applies `parameters` to `audio`. Deterministic.
+  func apply(_ parameters: Parameters, to audio: AudioBuffer) throws -> EffectOutput
+  /// The parameters as manifest fields, in a fixed order.
+  func record(_ parameters: Parameters) -> [(String, JSONValue)]
+}
+
+/// Problems an effect meets in the audio itself.
+public enum EffectError: Error, Sendable, CustomStringConvertible, Equatable {
+  /// The utterance has no energy, so an SNR relative to it is undefined.
+  case silentUtterance
+  /// The utterance has no samples.
+  case emptyUtterance
+  /// The noise segment chosen has no energy.
+  case silentNoise(file: String, offsetSeconds: Double)
+  /// A noise file holds no samples.
+  case emptyNoise(file: String)
+  /// A parameter is outside what the effect can do (caught by recipe validation normally).
+  case badParameter(effect: String, detail: String)
+
+  public var description: String {
+    switch self {
+    case .silentUtterance:
+      return "utterance is silent (RMS 0), so a signal-to-noise ratio is undefined; remove it from the corpus or use a recipe without noise for it"
+    case .emptyUtterance:
+      return "utterance holds no samples; check its offset and duration"
+    case .silentNoise(let file, let offset):
+      return String(format: "noise file %@ is silent from %.3f s on; trim or remove the silent part of the file", file, offset)
+    case .emptyNoise(let file):
+      return "noise file \(file) holds no audio; remove it from the noise folder or index"
+    case .badParameter(let effect, let detail):
+      return "\(effect): \(detail)"
+    }
+  }
+}
+
+/// One recipe step ready to run: the effect, how often it applies, and where it was declared.
+public struct EffectStage: Sendable {
+  /// Effect name (`noise`, ...).
+  public let name: String
+  /// Chance of applying, 0...1.
+  public let probability: Double
+  /// Position in the recipe's `effects` list.
+  public let index: Int
+  private let body: @Sendable (AudioBuffer, EffectContext, inout UtteranceRNG) throws -> (AudioBuffer, JSONValue)
+
+  /// Wraps `effect` as stage `index` applied with `probability`.
+  public init<E: Effect>(_ effect: E, probability: Double, index: Int) {
+    name = E.name
+    self.probability = probability
+    self.index = index
+    body = { audio, context, rng in
+      let p = try effect.draw(context, using: &rng)
+      let out = try effect.apply(p, to: audio)
+      let fields: [(String, JSONValue)] = [("effect", .string(E.name))] + effect.record(p) + out.measured
+      return (out.audio, .object(fields))
+    }
+  }
+
+  /// Runs the stage on `audio` with its own child stream of `rng`, so that the numbers one
+  /// stage draws never shift those of another. Returns nil for the record when the stage's
+  /// probability draw skipped it (the audio is then returned untouched).
+  public func run(_ audio: AudioBuffer, context: EffectContext, rng: UtteranceRNG) throws -> (AudioBuffer, JSONValue?) {
+    var stream = rng.child("effects[\(index)]")
+    if probability < 1 {
+      let u = stream.nextUnit()
+      if u >= probability { return (audio, nil) }
+    }
+    let (out, record) = try body(audio, context, &stream)
+    return (out, record)
+  }
+}

@@ -1,0 +1,28 @@
+/// Changes the level by a drawn number of decibels.
+///
+/// Output length equals input length. 0 dB returns the input untouched. A gain that would push
+/// samples past full scale is caught by the clip guard at the end of the chain, never silently.
+public struct Gain: Effect {
+  public static let name = "gain"
+  /// Gain in dB.
+  public let db: NumberSpec
+
+  /// Creates the effect.
+  public init(db: NumberSpec) { self.db = db }
+
+  public func draw(_ context: EffectContext, using rng: inout UtteranceRNG) -> Double {
+    db.draw(using: &rng)
+  }
+
+  public func apply(_ gainDB: Double, to audio: AudioBuffer) -> EffectOutput {
+    guard gainDB != 0 else { return EffectOutput(audio: audio) }
+    let g = Float(Levels.amplitude(dB: gainDB))
+    var out = audio
+    out.samples.withUnsafeMutableBufferPointer { p in
+      for i in p.indices { p[i] *= g }
+    }
+    return EffectOutput(audio: out)
+  }
+
+  public func record(_ gainDB: Double) -> [(String, JSONValue)] { [("db", .number(gainDB))] }
+}
