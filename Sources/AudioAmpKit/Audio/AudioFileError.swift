@@ -24,7 +24,7 @@ public enum AudioFileError: Error, Sendable, CustomStringConvertible, Equatable 
     case .truncated(let path, let expected, let got):
       return "\(path): file is truncated: its header declares \(expected) frames but only \(got) could be read; re-copy or re-encode the file"
     case .empty(path: let path):
-      return "\(path): file holds no audio samples"
+      return "\(path): file holds no audio samples (zero length)"
     case .readFailed(let path, let reason):
       return "\(path): read failed (\(reason))"
     case .writeFailed(let path, let reason):

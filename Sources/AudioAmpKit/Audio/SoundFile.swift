@@ -32,6 +32,9 @@ public final class SoundFile {
   public init(readingFrom path: String) throws {
     self.path = path
     guard FileManager.default.fileExists(atPath: path) else { throw AudioFileError.missing(path: path) }
+    if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size == 0 {
+      throw AudioFileError.empty(path: path)
+    }
     var sfinfo = SF_INFO()
     guard let h = sf_open(path, Int32(SFM_READ), &sfinfo) else {
       throw AudioFileError.cannotOpen(path: path, reason: String(cString: sf_strerror(nil)))

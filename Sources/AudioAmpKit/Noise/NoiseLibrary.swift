@@ -130,7 +130,7 @@ public struct NoiseLibrary: Sendable {
         return NoiseFile(
           path: path, name: path, category: category, durationSeconds: f.info.durationSeconds,
           sampleRate: f.info.sampleRate, licence: nil)
-      } catch AudioFileError.empty {
+      } catch AudioFileError.empty(_) {
         throw NoiseLibraryError.badFile(path: path, detail: "holds no audio (zero length); remove it from the noise folder")
       } catch let e as AudioFileError {
         throw NoiseLibraryError.badFile(path: path, detail: "cannot be used as noise: \(e)")

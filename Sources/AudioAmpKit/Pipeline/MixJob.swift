@@ -56,8 +56,18 @@ public struct UtteranceFailure: Error, Sendable, CustomStringConvertible {
   public var file: String
   /// What went wrong and how to fix it.
   public var reason: String
+  /// True when `reason` already says where (a corpus error carries its own file:line).
+  public var reasonIsLocated = false
 
-  public var description: String { "utterance '\(id)' (\(file)): \(reason)" }
+  /// Creates a failure.
+  public init(id: String, file: String, reason: String, reasonIsLocated: Bool = false) {
+    self.id = id
+    self.file = file
+    self.reason = reason
+    self.reasonIsLocated = reasonIsLocated
+  }
+
+  public var description: String { reasonIsLocated ? reason : "utterance '\(id)' (\(file)): \(reason)" }
 }
 
 /// The run stopped at a bad utterance; the outputs finished before it are intact.
@@ -116,7 +126,7 @@ public enum MixJob {
         switch entry {
         case .failure(let e):
           let file = e.description.split(separator: ":").first.map(String.init) ?? options.inputPath
-          return .failure(UtteranceFailure(id: e.utteranceID ?? "-", file: file, reason: e.description))
+          return .failure(UtteranceFailure(id: e.utteranceID ?? "-", file: file, reason: e.description, reasonIsLocated: true))
         case .success(let u):
           do {
             let a = try AudioLoader.load(

@@ -37,7 +37,7 @@ import Testing
     let cases: [(String, String)] = [
       ("trunc.wav", "file is truncated"),
       ("junk.wav", "cannot be read as audio"),
-      ("empty.wav", "cannot be read as audio"),
+      ("empty.wav", "holds no audio samples"),
       ("missing.wav", "no such file"),
     ]
     for (name, phrase) in cases {

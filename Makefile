@@ -1,0 +1,34 @@
+# audioamp: one command to set up and run the demo, one to set up and run the tests.
+SWIFT ?= swift
+JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
+DEMO_OUT ?= demo-out
+
+.PHONY: deps build release test demo bench clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+# Builds and runs every test (Swift Testing).
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+# Runs recipes/phone.yaml on the bundled sample corpus; outputs in $(DEMO_OUT)/.
+demo: release
+	$(SWIFT) run -c release audioamp recipe check recipes/*.yaml
+	$(SWIFT) run -c release audioamp mix --recipe recipes/phone.yaml --input corpus/manifest.jsonl \
+	  --output $(DEMO_OUT) --variants 5 --seed 7 --jobs $(JOBS) --overwrite
+	@echo "demo: listen to $(DEMO_OUT)/audio/*.wav; parameters per file in $(DEMO_OUT)/manifest.jsonl"
+
+# Realtime factors per effect and for the phone pipeline, beside SoX on the same files.
+bench: release
+	$(SWIFT) run -c release audioamp-bench
+
+clean:
+	rm -rf .build $(DEMO_OUT)
