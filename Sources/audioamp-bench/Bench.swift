@@ -1,0 +1,173 @@
+import ArgumentParser
+import AudioAmpKit
+import Foundation
+
+/// Realtime factors (seconds of audio per second of wall time) for each effect and for the whole
+/// phone pipeline, on one core and on all, beside SoX doing the same work on the same files in the
+/// same run. Run as a release build: `make bench`.
+@main
+struct Bench: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "audioamp-bench",
+    abstract: "Measure audioamp's realtime factor per effect and for the phone pipeline, beside SoX.")
+
+  @Option(help: "Files in the benchmark corpus.") var files = 200
+  @Option(help: "Seconds per file.") var seconds = 9.6
+  @Option(help: "Timed repeats; the median is reported.") var repeats = 3
+  @Option(help: "Work folder (recreated).") var work = "bench-out"
+  @Flag(help: "Skip the SoX comparison.") var noSox = false
+  @Flag(help: "Skip the per-kernel figures.") var noKernels = false
+
+  func run() throws {
+    let fm = FileManager.default
+    try? fm.removeItem(atPath: work)
+    try fm.createDirectory(atPath: work + "/corpus", withIntermediateDirectories: true)
+    try fm.createDirectory(atPath: work + "/noise", withIntermediateDirectories: true)
+    let rate = 16000
+    print("audioamp-bench \(AudioAmpVersion.string)")
+    print("machine: \(machineDescription())")
+    #if DEBUG
+      print("build: DEBUG (figures are not meaningful; use -c release)")
+    #else
+      print("build: release")
+    #endif
+    print("sample rate: \(rate) Hz, corpus: \(files) files × \(seconds) s = \(String(format: "%.1f", Double(files) * seconds / 60)) min, repeats: \(repeats) (medians)")
+
+    // Corpus: the bundled sample speech, concatenated into files of the asked length.
+    let speech = try loadSampleSpeech(rate: rate)
+    let perFile = Int(seconds * Double(rate))
+    var manifest = ""
+    for i in 0..<files {
+      var x = [Float]()
+      var k = i * 7
+      while x.count < perFile {
+        x += speech[k % speech.count]
+        k += 1
+      }
+      let name = String(format: "utt%04d", i)
+      try SoundFile.writeWAV16(Array(x.prefix(perFile)), sampleRate: rate, to: "\(work)/corpus/\(name).wav")
+      manifest += #"{"audio_filepath": "\#(name).wav", "text": "bench", "id": "\#(name)"}"# + "\n"
+    }
+    try manifest.write(toFile: "\(work)/corpus/manifest.jsonl", atomically: true, encoding: .utf8)
+    let noise = try AudioLoader.load(path: "noise-library/" + firstNoiseFile(category: "cell-phone"), sampleRate: rate)
+    try SoundFile.writeWAV16(noise.samples, sampleRate: rate, to: "\(work)/noise/noise.wav")
+    let totalSeconds = Double(files * perFile) / Double(rate)
+
+    if !noKernels {
+      print("\n-- kernels (in memory, one core, median of \(repeats))")
+      for row in KernelBench.run(audioSeconds: 60, repeats: repeats) {
+        print(String(format: "%-34@ %9.0f× realtime  %@", row.name as NSString, row.realtimeFactor, row.detail))
+      }
+    }
+
+    // The phone pipeline through the real CLI code path (read, effects, write, manifest).
+    let recipe = """
+      sample_rate: 16000
+      variants: 1
+      effects:
+        - noise: {dir: \(work)/noise, snr_db: 10}
+        - band_limit: {low_hz: 300, high_hz: 3400}
+        - speed: {factor: 1.1}
+        - pitch: {semitones: 2}
+      """
+    try recipe.write(toFile: "\(work)/phone-bench.yaml", atomically: true, encoding: .utf8)
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    print("\n-- phone pipeline: noise + band_limit 300-3400 + speed 1.1 + pitch +2 st, 16 kHz WAV in and out")
+    var ours1 = 0.0
+    for jobs in Array(Set([1, cores])).sorted() {
+      var times: [Double] = []
+      for r in 0..<repeats {
+        var o = MixOptions(recipePath: "\(work)/phone-bench.yaml", inputPath: "\(work)/corpus/manifest.jsonl", outputDirectory: "\(work)/out-\(jobs)")
+        o.jobs = jobs
+        o.overwrite = true
+        o.seed = UInt64(r)
+        let t0 = Date()
+        let s = try MixJob.run(o)
+        times.append(Date().timeIntervalSince(t0))
+        guard s.outputs == files, s.failures == 0 else { throw ValidationError("pipeline wrote \(s.outputs) of \(files) outputs") }
+        // Length check: speed 1.1 → n / 1.1 samples (±1) in every output.
+        let out = try SoundFile(readingFrom: "\(work)/out-\(jobs)/audio/utt0000__v0.wav")
+        let want = Int((Double(perFile) / 1.1).rounded())
+        guard abs(out.info.frames - want) <= 1 else { throw ValidationError("output length \(out.info.frames), expected \(want)") }
+      }
+      let rtf = totalSeconds / median(times)
+      if jobs == 1 { ours1 = rtf }
+      print(String(format: "audioamp, %d job%@:%@ %8.0f× realtime  (median wall %.2f s)", jobs, jobs == 1 ? "" : "s", jobs == 1 ? " " : "", rtf, median(times)))
+    }
+
+    if !noSox {
+      guard let sox = which("sox") else {
+        print("sox: not installed (apt-get install sox) — comparison skipped")
+        return
+      }
+      // SoX gets each noise segment pre-cut to the utterance's length (not timed), one process per file.
+      for i in 0..<files {
+        let name = String(format: "utt%04d", i)
+        let off = Double((i * 7919) % max(1, noise.count - perFile)) / Double(rate)
+        try shell(sox, ["\(work)/noise/noise.wav", "\(work)/noise/\(name).wav", "trim", String(format: "%.4f", off), String(format: "%.4f", seconds)])
+      }
+      try fm.createDirectory(atPath: "\(work)/sox-out", withIntermediateDirectories: true)
+      var times: [Double] = []
+      for _ in 0..<repeats {
+        let t0 = Date()
+        for i in 0..<files {
+          let name = String(format: "utt%04d", i)
+          try shell(sox, ["-m", "\(work)/corpus/\(name).wav", "-v", "0.3", "\(work)/noise/\(name).wav", "-b", "16", "\(work)/sox-out/\(name).wav", "sinc", "300-3400", "speed", "1.1", "pitch", "200"])
+        }
+        times.append(Date().timeIntervalSince(t0))
+      }
+      let soxRTF = totalSeconds / median(times)
+      print(String(format: "sox -m … sinc 300-3400 speed 1.1 pitch 200, 1 process at a time: %8.0f× realtime  (median wall %.2f s)", soxRTF, median(times)))
+      print(String(format: "ratio audioamp (1 job) / sox: %.2f×", ours1 / soxRTF))
+    }
+  }
+
+  func median(_ x: [Double]) -> Double {
+    let s = x.sorted()
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+  }
+
+  func loadSampleSpeech(rate: Int) throws -> [[Float]] {
+    let text = try String(contentsOfFile: "corpus/manifest.jsonl", encoding: .utf8)
+    return try text.split(separator: "\n").map { line in
+      let v = try JSONValue.parse(String(line))
+      return try AudioLoader.load(path: "corpus/" + v["audio_filepath"]!.stringValue!, sampleRate: rate).samples
+    }
+  }
+
+  func firstNoiseFile(category: String) throws -> String {
+    let lib = try NoiseLibrary(root: "noise-library")
+    return try lib.files(in: category)[0].name
+  }
+
+  func which(_ tool: String) -> String? {
+    for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") {
+      let p = "\(dir)/\(tool)"
+      if FileManager.default.isExecutableFile(atPath: p) { return p }
+    }
+    return nil
+  }
+
+  func shell(_ exe: String, _ args: [String]) throws {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: exe)
+    p.arguments = args
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    p.waitUntilExit()
+    guard p.terminationStatus == 0 else { throw ValidationError("\(exe) \(args.joined(separator: " ")) failed") }
+  }
+
+  func machineDescription() -> String {
+    var model = "unknown CPU"
+    if let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+      let line = info.split(separator: "\n").first(where: { $0.hasPrefix("model name") })
+    {
+      model = line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? model
+    }
+    var u = utsname()
+    uname(&u)
+    let machine = withUnsafeBytes(of: &u.machine) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+    return "\(model), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(machine), \(ProcessInfo.processInfo.operatingSystemVersionString)"
+  }
+}
