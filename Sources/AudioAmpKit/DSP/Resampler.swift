@@ -14,9 +14,9 @@ public enum SampleRateConverter {
 
     var converterType: Int32 {
       switch self {
-      case .best: return Int32(SRC_SINC_BEST_QUALITY.rawValue)
-      case .medium: return Int32(SRC_SINC_MEDIUM_QUALITY.rawValue)
-      case .fastest: return Int32(SRC_SINC_FASTEST.rawValue)
+      case .best: return Int32(SRC_SINC_BEST_QUALITY)
+      case .medium: return Int32(SRC_SINC_MEDIUM_QUALITY)
+      case .fastest: return Int32(SRC_SINC_FASTEST)
       }
     }
   }
