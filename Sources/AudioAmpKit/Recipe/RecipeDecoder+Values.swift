@@ -155,7 +155,7 @@ extension RecipeDecoder {
 
   func describeKind(_ node: Node) -> String {
     switch node {
-    case .mapping: return "a mapping"
+    case .mapping(let mapping): return mapping.isEmpty ? "an empty mapping" : "a mapping"
     case .sequence: return "a list"
     case .alias: return "an alias"
     case .scalar(let scalar):
@@ -296,8 +296,8 @@ extension RecipeDecoder {
       guard !sequence.isEmpty else {
         report(
           node, field,
-          "the list of choices is empty; give at least one value, e.g. [5, 10, 20], or "
-            + Self.numberForms.replacingOccurrences(of: "write ", with: "write "))
+          "the list of choices is empty; give at least one value, e.g. [5, 10, 20], or a single "
+            + "number")
         return nil
       }
       var values: [Double] = []

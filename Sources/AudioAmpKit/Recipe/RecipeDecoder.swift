@@ -211,8 +211,8 @@ struct RecipeDecoder {
         let earlierMark = earlier.mark.map { "line \($0.line), column \($0.column)" } ?? "?"
         report(
           later, laterField,
-          "probability is given twice (also at \(earlierMark)), beside '\(entry.name)' and inside "
-            + "its settings; keep one")
+          "probability is given twice, inside the '\(entry.name)' settings and beside "
+            + "'\(entry.name)' (the other one is at \(earlierMark)); keep one")
         probability = nil
       } else if let node = decoded.probabilityNode?.value ?? outer?.value {
         let probabilityField =
@@ -390,7 +390,7 @@ struct RecipeDecoder {
     } ?? ""
     report(
       node, field,
-      "unknown noise category '\(name)'; \(hint)available: "
+      "unknown noise category '\(name)'; \(hint)Available: "
         + noiseCategories.joined(separator: ", ") + " (or use 'dir:' for your own folder)")
     return false
   }
