@@ -332,6 +332,7 @@ struct RecipeDecoder {
     _ entries: Entries, _ name: String, key: Node, field: String, limits: Limits, example: String
   ) -> NumberSpec? {
     guard let entry = entries[name] else {
+      if entries.suggested.contains(name) { return nil }
       report(
         key, "\(field).\(name)",
         "missing; add it, e.g. '\(example)' (allowed \(limits.describe()))")
@@ -346,11 +347,13 @@ struct RecipeDecoder {
     var source: NoiseSource?
     var ok = true
     if given.isEmpty {
-      report(
-        key, field,
-        "no noise source; add exactly one of category (e.g. 'category: traffic'), categories "
-          + "(e.g. 'categories: {traffic: 0.7, crowd: 0.3}') or dir (a folder of noise files)")
       ok = false
+      if entries.suggested.isDisjoint(with: sourceKeys) {
+        report(
+          key, field,
+          "no noise source; add exactly one of category (e.g. 'category: traffic'), categories "
+            + "(e.g. 'categories: {traffic: 0.7, crowd: 0.3}') or dir (a folder of noise files)")
+      }
     }
     for extra in given.dropFirst() {
       report(
@@ -440,11 +443,13 @@ struct RecipeDecoder {
       (node: $0.value, spec: numberSpec($0.value, "\(field).high_hz", limits: .positive(" Hz")))
     }
     if low == nil && high == nil {
-      report(
-        key, field,
-        "give low_hz (high-pass cutoff), high_hz (low-pass cutoff) or both, in Hz, e.g. "
-          + "'band_limit: {low_hz: 300, high_hz: 3400}'")
       ok = false
+      if entries.suggested.isDisjoint(with: ["low_hz", "high_hz"]) {
+        report(
+          key, field,
+          "give low_hz (high-pass cutoff), high_hz (low-pass cutoff) or both, in Hz, e.g. "
+            + "'band_limit: {low_hz: 300, high_hz: 3400}'")
+      }
     }
     if let low, low.spec == nil { ok = false }
     if let high, high.spec == nil { ok = false }

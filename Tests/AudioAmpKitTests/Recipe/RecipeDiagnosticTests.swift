@@ -107,6 +107,71 @@ let badRecipeCases: [BadRecipeCase] = [
       "recipes/x.yaml:6:11: variants: 0 is out of range; it must be at least 1",
     ]),
   BadRecipeCase(
+    name: "duplicate keys anywhere, repeated, quoted or not",
+    yaml: """
+      effects:
+        - gain: {db: 1, db: 2, db: 3}
+        - speed: {factor: 1.1}
+          speed: {factor: 1.2}
+        - noise: {categories: {crowd: 1, "crowd": 2}, snr_db: 5}
+        - 'gain': {db: 1}
+          "gain": {db: 2}
+      variants: 1
+      variants: 2
+
+      """,
+    messages: [
+      "recipes/x.yaml:2:19: effects[0].gain.db: duplicate key; 'db' is already given at line 2, "
+        + "column 12; keep only one",
+      "recipes/x.yaml:2:26: effects[0].gain.db: duplicate key; 'db' is already given at line 2, "
+        + "column 12; keep only one",
+      "recipes/x.yaml:4:5: effects[1].speed: duplicate key; 'speed' is already given at line 3, "
+        + "column 5; keep only one",
+      "recipes/x.yaml:5:36: effects[2].noise.categories.crowd: duplicate key; 'crowd' is already "
+        + "given at line 5, column 26; keep only one",
+      "recipes/x.yaml:7:5: effects[3].gain: duplicate key; 'gain' is already given at line 6, "
+        + "column 5; keep only one",
+      "recipes/x.yaml:9:1: variants: duplicate key; 'variants' is already given at line 8, "
+        + "column 1; keep only one",
+    ]),
+  BadRecipeCase(
+    name: "a misspelt required key is reported once, as a typo",
+    yaml: """
+      effects:
+        - gain: {dB: 1}
+        - noise: {categroy: crowd, snr_db: 5}
+        - band_limit: {high: 3000}
+
+      """,
+    messages: [
+      "recipes/x.yaml:2:12: effects[0].gain.dB: unknown key; did you mean 'db'? Allowed: db, "
+        + "probability",
+      "recipes/x.yaml:3:13: effects[1].noise.categroy: unknown key; did you mean 'category'? "
+        + "Allowed: category, categories, dir, snr_db, probability",
+      "recipes/x.yaml:4:18: effects[2].band_limit.high: unknown key; did you mean 'high_hz'? "
+        + "Allowed: low_hz, high_hz, stopband_db, transition_hz, probability",
+    ]),
+  BadRecipeCase(
+    name: "numbers YAML reads but a recipe doesn't accept",
+    yaml: """
+      effects:
+        - gain: {db: 1e400}
+        - gain: {db: 16_000}
+        - gain: {db: true}
+        - gain: {db: 0x10}
+
+      """,
+    messages: [
+      "recipes/x.yaml:2:16: effects[0].gain.db: '1e400' is too large to be a number here; write "
+        + "an ordinary number",
+      "recipes/x.yaml:3:16: effects[1].gain.db: expected a number, found '16_000'; write a number "
+        + "(12), a uniform range ({uniform: [5, 20]}) or a list of choices ([5, 10, 20])",
+      "recipes/x.yaml:4:16: effects[2].gain.db: expected a number, found 'true'; write a number "
+        + "(12), a uniform range ({uniform: [5, 20]}) or a list of choices ([5, 10, 20])",
+      "recipes/x.yaml:5:16: effects[3].gain.db: expected a number, found '0x10'; write a number "
+        + "(12), a uniform range ({uniform: [5, 20]}) or a list of choices ([5, 10, 20])",
+    ]),
+  BadRecipeCase(
     name: "top-level values",
     yaml: """
       sample_rate: 16k
