@@ -337,8 +337,11 @@ extension RecipeDecoder {
         $0 == "uniform" || Suggestion.closest(to: $0, among: ["uniform"]) != nil
       }
       guard anyNearUniform else {
-        let found = names.isEmpty ? "an empty mapping" : "a mapping with "
-          + names.map { "'\($0)'" }.joined(separator: ", ")
+        let found =
+          names.isEmpty
+          ? "an empty mapping"
+          : "a mapping with "
+            + names.map { "'\($0)'" }.joined(separator: ", ")
         report(node, field, "expected one of three forms: \(Self.numberForms); found \(found)")
         return nil
       }

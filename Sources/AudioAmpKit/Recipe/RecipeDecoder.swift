@@ -89,9 +89,10 @@ struct RecipeDecoder {
         if let guardKind = ClipGuard(rawValue: text) {
           recipe.clipGuard = guardKind
         } else {
-          let hint = Suggestion.closest(to: text, among: ["scale", "limit"]).map {
-            "did you mean '\($0)'? "
-          } ?? ""
+          let hint =
+            Suggestion.closest(to: text, among: ["scale", "limit"]).map {
+              "did you mean '\($0)'? "
+            } ?? ""
           report(
             node, "clip_guard",
             "unknown value '\(text)'; \(hint)use 'scale' (scale the whole utterance down so "
@@ -167,8 +168,9 @@ struct RecipeDecoder {
       } else {
         report(
           item, field,
-          "each effect is a mapping with one effect key (\(Self.effectNames.joined(separator: ", ")))"
-            + ", e.g. '- gain: {db: -6}'; found \(describeKind(item))")
+          "each effect is a mapping with one effect key ("
+            + Self.effectNames.joined(separator: ", ")
+            + "), e.g. '- gain: {db: -6}'; found \(describeKind(item))")
       }
       return nil
     }
@@ -285,7 +287,8 @@ struct RecipeDecoder {
     guard case .mapping(let mapping) = node else {
       if isNull(node) {
         report(
-          node, field, "no settings given; write them as a mapping, e.g. '\(effect): "
+          node, field,
+          "no settings given; write them as a mapping, e.g. '\(effect): "
             + "\(Self.example(effect))'")
       } else {
         report(
@@ -388,9 +391,10 @@ struct RecipeDecoder {
 
   mutating func checkCategory(_ name: String, _ node: Node, _ field: String) -> Bool {
     guard !noiseCategories.isEmpty, !noiseCategories.contains(name) else { return true }
-    let hint = Suggestion.closest(to: name, among: noiseCategories).map {
-      "did you mean '\($0)'? "
-    } ?? ""
+    let hint =
+      Suggestion.closest(to: name, among: noiseCategories).map {
+        "did you mean '\($0)'? "
+      } ?? ""
     report(
       node, field,
       "unknown noise category '\(name)'; \(hint)Available: "

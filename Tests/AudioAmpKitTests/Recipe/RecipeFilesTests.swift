@@ -48,10 +48,11 @@ import Testing
         .gain(GainSpec(db: .uniform(-6, 6))),
       ])
     #expect(recipe.effects.map(\.probability) == [1, 1, 0.8, 0.5, 1])
-    #expect(recipe.effects.map(\.fieldPath) == [
-      "effects[0].noise", "effects[1].band_limit", "effects[2].speed", "effects[3].pitch",
-      "effects[4].gain",
-    ])
+    #expect(
+      recipe.effects.map(\.fieldPath) == [
+        "effects[0].noise", "effects[1].band_limit", "effects[2].speed", "effects[3].pitch",
+        "effects[4].gain",
+      ])
   }
 
   @Test func speedPerturbRecipeIsThreeWay() throws {

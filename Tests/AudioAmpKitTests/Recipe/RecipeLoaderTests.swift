@@ -186,7 +186,9 @@ let goodRecipeCases: [GoodRecipeCase] = [
   @Test func callerSuppliedNoiseCategoriesReplaceTheDefaults() throws {
     let yaml = "effects: [{noise: {category: rain, snr_db: 10}}]"
     let recipe = try RecipeLoader.parse(yaml: yaml, path: "x.yaml", noiseCategories: ["rain"])
-    #expect(recipe.effects.first?.kind == .noise(NoiseSpec(source: .category("rain"), snrDB: .constant(10))))
+    #expect(
+      recipe.effects.first?.kind
+        == .noise(NoiseSpec(source: .category("rain"), snrDB: .constant(10))))
     #expect(throws: RecipeError.self) { try RecipeLoader.parse(yaml: yaml, path: "x.yaml") }
   }
 

@@ -43,7 +43,8 @@ import Testing
     var a = UtteranceRNG(seed: 1, utteranceID: "u", variant: 2)
     var b = UtteranceRNG(seed: 1, utteranceID: "u", variant: 2)
     let spec = NumberSpec.uniform(-6, 6)
-    #expect((0..<10).map { _ in spec.draw(using: &a) } == (0..<10).map { _ in spec.draw(using: &b) })
+    #expect(
+      (0..<10).map { _ in spec.draw(using: &a) } == (0..<10).map { _ in spec.draw(using: &b) })
   }
 
   @Test(arguments: [
