@@ -14,6 +14,9 @@ struct Entries {
   var hadUnknownKeys = false
   /// No unknown, duplicate or malformed keys were found.
   var isClean = true
+  /// Allowed keys suggested for misspelt ones; a "missing key" report for these would repeat
+  /// the "did you mean" one.
+  var suggested: Set<String> = []
 
   subscript(name: String) -> Entry? { ordered.first { $0.name == name } }
 }
@@ -58,7 +61,7 @@ func format(_ value: Double) -> String {
 
 /// Strict decimal number syntax: `[+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?`.
 /// Stricter than YAML 1.1 on purpose: no hex, octal, underscores, `.inf` or `.nan`.
-func parseDecimal(_ text: String) -> Double? {
+func decimalSyntax(_ text: String) -> Double? {
   var scalars = Substring(text).unicodeScalars[...]
   func digits() -> Int {
     var count = 0
@@ -80,7 +83,13 @@ func parseDecimal(_ text: String) -> Double? {
     if let sign = scalars.first, sign == "+" || sign == "-" { scalars.removeFirst() }
     guard digits() > 0 else { return nil }
   }
-  guard scalars.isEmpty, let value = Double(text), value.isFinite else { return nil }
+  guard scalars.isEmpty, let value = Double(text) else { return nil }
+  return value
+}
+
+/// A finite decimal number (see `decimalSyntax`), or nil.
+func parseDecimal(_ text: String) -> Double? {
+  guard let value = decimalSyntax(text), value.isFinite else { return nil }
   return value
 }
 
@@ -119,6 +128,7 @@ extension RecipeDecoder {
         let list = allowed.joined(separator: ", ")
         if let suggestion = Suggestion.closest(to: name, among: allowed) {
           report(key, keyField, "unknown key; did you mean '\(suggestion)'? Allowed: \(list)")
+          result.suggested.insert(suggestion)
         } else {
           report(key, keyField, "unknown key. Allowed: \(list)")
         }
@@ -155,7 +165,7 @@ extension RecipeDecoder {
 
   func describeKind(_ node: Node) -> String {
     switch node {
-    case .mapping: return "a mapping"
+    case .mapping(let mapping): return mapping.isEmpty ? "an empty mapping" : "a mapping"
     case .sequence: return "a list"
     case .alias: return "an alias"
     case .scalar(let scalar):
@@ -185,6 +195,9 @@ extension RecipeDecoder {
     let lower = text.lowercased()
     if ["inf", ".inf", "+.inf", "-.inf", "nan", ".nan", "infinity", "-infinity"].contains(lower) {
       return "'\(text)' is not a finite number; write an ordinary number"
+    }
+    if decimalSyntax(text) != nil {
+      return "'\(text)' is too large to be a number here; write an ordinary number"
     }
     let prefix = String(text.prefix { "+-0123456789.".contains($0) })
     let rest = text.dropFirst(prefix.count).trimmingCharacters(in: .whitespaces)
@@ -296,8 +309,8 @@ extension RecipeDecoder {
       guard !sequence.isEmpty else {
         report(
           node, field,
-          "the list of choices is empty; give at least one value, e.g. [5, 10, 20], or "
-            + Self.numberForms.replacingOccurrences(of: "write ", with: "write "))
+          "the list of choices is empty; give at least one value, e.g. [5, 10, 20], or a single "
+            + "number")
         return nil
       }
       var values: [Double] = []
@@ -324,8 +337,11 @@ extension RecipeDecoder {
         $0 == "uniform" || Suggestion.closest(to: $0, among: ["uniform"]) != nil
       }
       guard anyNearUniform else {
-        let found = names.isEmpty ? "an empty mapping" : "a mapping with "
-          + names.map { "'\($0)'" }.joined(separator: ", ")
+        let found =
+          names.isEmpty
+          ? "an empty mapping"
+          : "a mapping with "
+            + names.map { "'\($0)'" }.joined(separator: ", ")
         report(node, field, "expected one of three forms: \(Self.numberForms); found \(found)")
         return nil
       }

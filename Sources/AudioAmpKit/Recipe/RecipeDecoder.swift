@@ -89,9 +89,10 @@ struct RecipeDecoder {
         if let guardKind = ClipGuard(rawValue: text) {
           recipe.clipGuard = guardKind
         } else {
-          let hint = Suggestion.closest(to: text, among: ["scale", "limit"]).map {
-            "did you mean '\($0)'? "
-          } ?? ""
+          let hint =
+            Suggestion.closest(to: text, among: ["scale", "limit"]).map {
+              "did you mean '\($0)'? "
+            } ?? ""
           report(
             node, "clip_guard",
             "unknown value '\(text)'; \(hint)use 'scale' (scale the whole utterance down so "
@@ -167,8 +168,9 @@ struct RecipeDecoder {
       } else {
         report(
           item, field,
-          "each effect is a mapping with one effect key (\(Self.effectNames.joined(separator: ", ")))"
-            + ", e.g. '- gain: {db: -6}'; found \(describeKind(item))")
+          "each effect is a mapping with one effect key ("
+            + Self.effectNames.joined(separator: ", ")
+            + "), e.g. '- gain: {db: -6}'; found \(describeKind(item))")
       }
       return nil
     }
@@ -211,8 +213,8 @@ struct RecipeDecoder {
         let earlierMark = earlier.mark.map { "line \($0.line), column \($0.column)" } ?? "?"
         report(
           later, laterField,
-          "probability is given twice (also at \(earlierMark)), beside '\(entry.name)' and inside "
-            + "its settings; keep one")
+          "probability is given twice, inside the '\(entry.name)' settings and beside "
+            + "'\(entry.name)' (the other one is at \(earlierMark)); keep one")
         probability = nil
       } else if let node = decoded.probabilityNode?.value ?? outer?.value {
         let probabilityField =
@@ -285,7 +287,8 @@ struct RecipeDecoder {
     guard case .mapping(let mapping) = node else {
       if isNull(node) {
         report(
-          node, field, "no settings given; write them as a mapping, e.g. '\(effect): "
+          node, field,
+          "no settings given; write them as a mapping, e.g. '\(effect): "
             + "\(Self.example(effect))'")
       } else {
         report(
@@ -332,6 +335,7 @@ struct RecipeDecoder {
     _ entries: Entries, _ name: String, key: Node, field: String, limits: Limits, example: String
   ) -> NumberSpec? {
     guard let entry = entries[name] else {
+      if entries.suggested.contains(name) { return nil }
       report(
         key, "\(field).\(name)",
         "missing; add it, e.g. '\(example)' (allowed \(limits.describe()))")
@@ -346,11 +350,13 @@ struct RecipeDecoder {
     var source: NoiseSource?
     var ok = true
     if given.isEmpty {
-      report(
-        key, field,
-        "no noise source; add exactly one of category (e.g. 'category: traffic'), categories "
-          + "(e.g. 'categories: {traffic: 0.7, crowd: 0.3}') or dir (a folder of noise files)")
       ok = false
+      if entries.suggested.isDisjoint(with: sourceKeys) {
+        report(
+          key, field,
+          "no noise source; add exactly one of category (e.g. 'category: traffic'), categories "
+            + "(e.g. 'categories: {traffic: 0.7, crowd: 0.3}') or dir (a folder of noise files)")
+      }
     }
     for extra in given.dropFirst() {
       report(
@@ -385,12 +391,13 @@ struct RecipeDecoder {
 
   mutating func checkCategory(_ name: String, _ node: Node, _ field: String) -> Bool {
     guard !noiseCategories.isEmpty, !noiseCategories.contains(name) else { return true }
-    let hint = Suggestion.closest(to: name, among: noiseCategories).map {
-      "did you mean '\($0)'? "
-    } ?? ""
+    let hint =
+      Suggestion.closest(to: name, among: noiseCategories).map {
+        "did you mean '\($0)'? "
+      } ?? ""
     report(
       node, field,
-      "unknown noise category '\(name)'; \(hint)available: "
+      "unknown noise category '\(name)'; \(hint)Available: "
         + noiseCategories.joined(separator: ", ") + " (or use 'dir:' for your own folder)")
     return false
   }
@@ -440,11 +447,13 @@ struct RecipeDecoder {
       (node: $0.value, spec: numberSpec($0.value, "\(field).high_hz", limits: .positive(" Hz")))
     }
     if low == nil && high == nil {
-      report(
-        key, field,
-        "give low_hz (high-pass cutoff), high_hz (low-pass cutoff) or both, in Hz, e.g. "
-          + "'band_limit: {low_hz: 300, high_hz: 3400}'")
       ok = false
+      if entries.suggested.isDisjoint(with: ["low_hz", "high_hz"]) {
+        report(
+          key, field,
+          "give low_hz (high-pass cutoff), high_hz (low-pass cutoff) or both, in Hz, e.g. "
+            + "'band_limit: {low_hz: 300, high_hz: 3400}'")
+      }
     }
     if let low, low.spec == nil { ok = false }
     if let high, high.spec == nil { ok = false }

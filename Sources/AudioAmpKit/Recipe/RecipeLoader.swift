@@ -58,8 +58,7 @@ public enum RecipeLoader {
 
   /// Validates recipe YAML held in memory, accepting the given noise categories (an empty list
   /// accepts any name).
-  public static func parse(yaml: String, path: String, noiseCategories: [String]) throws -> Recipe
-  {
+  public static func parse(yaml: String, path: String, noiseCategories: [String]) throws -> Recipe {
     var decoder = RecipeDecoder(path: path, noiseCategories: noiseCategories)
     switch composeTolerantly(yaml) {
     case .failure(let line, let column, let message):
@@ -99,7 +98,8 @@ public enum RecipeLoader {
         let placeholder = String(
           String.UnicodeScalarView(
             [Unicode.Scalar(0xE000 + UInt32(attempt % 6000))!]
-              + Array(repeating: Unicode.Scalar(0xF8FF)!, count: max(0, key.unicodeScalars.count - 1))))
+              + Array(
+                repeating: Unicode.Scalar(0xF8FF)!, count: max(0, key.unicodeScalars.count - 1))))
         guard let replaced = replaceKey(key, at: context.mark, in: text, with: placeholder) else {
           return .failure(
             line: context.mark.line, column: context.mark.column,
@@ -118,7 +118,9 @@ public enum RecipeLoader {
 
   /// Replaces the key written at `mark` (plain or quoted) by `placeholder`, or nil if the text
   /// there isn't simply the key.
-  private static func replaceKey(_ key: String, at mark: Mark, in text: String, with placeholder: String)
+  private static func replaceKey(
+    _ key: String, at mark: Mark, in text: String, with placeholder: String
+  )
     -> String?
   {
     var scalars = Array(text.unicodeScalars)
@@ -145,7 +147,8 @@ public enum RecipeLoader {
     let fix = "check the indentation, colons, brackets and quotes around here"
     func describe(_ context: YamlError.Context?, _ problem: String) -> String {
       guard let context else { return problem }
-      return "\(problem) (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
+      return
+        "\(problem) (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
     }
     switch error {
     case .scanner(let context, let problem, let mark, _),

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+
+@testable import AudioAmpKit
+
+/// The shipped example recipes in `recipes/` must all load.
+@Suite struct RecipeFilesTests {
+  /// `<repo>/recipes`, found from this file's path (`Tests/AudioAmpKitTests/Recipe/…`).
+  static let recipesFolder = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("recipes")
+
+  static var recipeFiles: [String] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: recipesFolder.path)) ?? []
+    return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+  }
+
+  @Test func shippedRecipesArePresent() {
+    let files = Self.recipeFiles
+    for name in ["crowd.yaml", "phone.yaml", "speed-perturb.yaml", "traffic.yaml"] {
+      #expect(files.contains(name), "recipes/\(name) is missing")
+    }
+  }
+
+  @Test(arguments: recipeFiles)
+  func everyRecipeInRecipesFolderLoads(_ name: String) throws {
+    let path = Self.recipesFolder.appendingPathComponent(name).path
+    do {
+      let recipe = try RecipeLoader.load(path: path)
+      #expect(!recipe.effects.isEmpty)
+      #expect(recipe.description != nil, "give \(name) a description")
+    } catch {
+      Issue.record("\(error)")
+    }
+  }
+
+  @Test func phoneRecipeHasThePromisedEffects() throws {
+    let recipe = try RecipeLoader.load(
+      path: Self.recipesFolder.appendingPathComponent("phone.yaml").path)
+    #expect(recipe.sampleRate == 16000)
+    #expect(recipe.variants == 5)
+    #expect(
+      recipe.effects.map(\.kind) == [
+        .noise(NoiseSpec(source: .category("cell-phone"), snrDB: .uniform(5, 20))),
+        .bandLimit(BandLimitSpec(lowHz: .constant(300), highHz: .constant(3400))),
+        .speed(SpeedSpec(factor: .choice([0.9, 1.0, 1.1]))),
+        .pitch(PitchSpec(semitones: .uniform(-2, 2))),
+        .gain(GainSpec(db: .uniform(-6, 6))),
+      ])
+    #expect(recipe.effects.map(\.probability) == [1, 1, 0.8, 0.5, 1])
+    #expect(
+      recipe.effects.map(\.fieldPath) == [
+        "effects[0].noise", "effects[1].band_limit", "effects[2].speed", "effects[3].pitch",
+        "effects[4].gain",
+      ])
+  }
+
+  @Test func speedPerturbRecipeIsThreeWay() throws {
+    let recipe = try RecipeLoader.load(
+      path: Self.recipesFolder.appendingPathComponent("speed-perturb.yaml").path)
+    #expect(recipe.variants == 3)
+    #expect(recipe.effects.map(\.kind) == [.speed(SpeedSpec(factor: .choice([0.9, 1.0, 1.1])))])
+  }
+
+  @Test(arguments: [("traffic.yaml", "traffic"), ("crowd.yaml", "crowd")])
+  func noiseRecipesUseTheirCategory(file: String, category: String) throws {
+    let recipe = try RecipeLoader.load(path: Self.recipesFolder.appendingPathComponent(file).path)
+    guard case .noise(let noise) = recipe.effects.first?.kind else {
+      Issue.record("\(file) should start with a noise effect")
+      return
+    }
+    #expect(noise.source == .category(category))
+  }
+}
