@@ -27,8 +27,7 @@ struct RecipeCommand: ParsableCommand {
       var bad = false
       for f in files {
         do {
-          let r = try RecipeLoader.load(path: f)
-          _ = try EffectRegistry.stages(for: r) { try NoiseLibrary(root: noiseLibrary) }
+          let (r, _) = try MixJob.prepare(recipePath: f, noiseLibrary: noiseLibrary)
           let names = r.effects.map { $0.probability < 1 ? "\($0.kind.name) (p=\(JSONValue.format($0.probability)))" : $0.kind.name }
           print("\(f): ok — \(r.sampleRate) Hz, \(r.variants ?? 1) variants, effects: \(names.isEmpty ? "none" : names.joined(separator: ", "))")
         } catch {

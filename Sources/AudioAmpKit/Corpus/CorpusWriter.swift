@@ -15,6 +15,7 @@ final class AppendFile {
   private var pending = Data()
 
   init(path: String, truncate: Bool) throws {
+    self.path = path
     if truncate || !FileManager.default.fileExists(atPath: path) {
       guard FileManager.default.createFile(atPath: path, contents: nil) else {
         throw CorpusError.badOutput(path: path, detail: "cannot create file; check the folder is writable")

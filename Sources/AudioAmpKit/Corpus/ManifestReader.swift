@@ -68,6 +68,9 @@ public struct ManifestReader: CorpusReader {
       return bad("no \"audio_filepath\": a transcript without audio; add the path of its audio file")
     }
     guard let audioRel = audio.stringValue, !audioRel.isEmpty else { return bad("\"audio_filepath\" must be a non-empty string") }
+    let stem = URL(fileURLWithPath: audioRel).deletingPathExtension().lastPathComponent
+    // Name the utterance in later messages even when the line has no "id".
+    if id == nil { id = stem }
     guard let textValue = value["text"] else { return bad("no \"text\": every utterance needs its transcript") }
     guard let text = textValue.stringValue else { return bad("\"text\" must be a string") }
     var offset = 0.0
@@ -91,8 +94,8 @@ public struct ManifestReader: CorpusReader {
       }
     }
     let resolved = audioRel.hasPrefix("/") ? audioRel : base.appendingPathComponent(audioRel).path
-    let stem = URL(fileURLWithPath: audioRel).deletingPathExtension().lastPathComponent
-    let uttID = id ?? (hasOffset ? "\(stem)-\(Int((offset * 1000).rounded()))" : stem)
+    let explicitID = value["id"] != nil
+    let uttID = explicitID ? id! : (hasOffset ? "\(stem)-\(Int((offset * 1000).rounded()))" : stem)
     let extra = pairs.filter { !knownKeys.contains($0.0) }
     return .success(
       Utterance(

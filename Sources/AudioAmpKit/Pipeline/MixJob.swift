@@ -92,9 +92,7 @@ public enum MixJob {
   /// Runs the job. `log` receives progress lines for a person (stderr in the CLI).
   public static func run(_ options: MixOptions, log: @escaping (String) -> Void = { _ in }) throws -> MixSummary {
     let started = Date()
-    let recipe = try RecipeLoader.load(path: options.recipePath)
-    let libraryPath = options.noiseLibrary ?? "noise-library"
-    let stages = try EffectRegistry.stages(for: recipe) { try NoiseLibrary(root: libraryPath) }
+    let (recipe, stages) = try prepare(recipePath: options.recipePath, noiseLibrary: options.noiseLibrary ?? "noise-library")
     let reader = try CorpusFormat.reader(for: options.inputPath)
     let variants = options.variants ?? recipe.variants ?? 1
     let seed = options.seed ?? recipe.seed ?? 0
@@ -182,6 +180,17 @@ public enum MixJob {
     summary.warnings = warnings.lines
     try writeSummary(summary, to: out, variants: variants, seed: seed, recipe: options.recipePath)
     return summary
+  }
+
+  /// Loads and validates a recipe and builds its stages, before any audio is read. Noise
+  /// categories are checked against the library at `noiseLibrary` when it loads (with "did you
+  /// mean" suggestions); without a library, `category:` sources are reported as unresolvable.
+  public static func prepare(recipePath: String, noiseLibrary: String) throws -> (Recipe, [EffectStage]) {
+    let library = Result { try NoiseLibrary(root: noiseLibrary) }
+    let known = (try? library.get()).map { $0.categories.keys.sorted() } ?? RecipeLoader.defaultNoiseCategories
+    let recipe = try RecipeLoader.load(path: recipePath, noiseCategories: known)
+    let stages = try EffectRegistry.stages(for: recipe) { try library.get() }
+    return (recipe, stages)
   }
 
   /// Creates the output folders and refuses to clobber an earlier run unless asked to.

@@ -15,15 +15,19 @@ public struct UtteranceRNG: RandomNumberGenerator, Sendable {
   /// The 64-bit key this stream was started from; recorded in the manifest so an output can be
   /// rebuilt from its manifest line.
   public let key: UInt64
+  /// The variant index this stream belongs to (0 when made from a bare key); lets a
+  /// `{cycle: [...]}` parameter pick its value by variant.
+  public let variant: Int
 
   /// Creates the stream for `variant` of utterance `utteranceID` under recipe seed `seed`.
   public init(seed: UInt64, utteranceID: String, variant: Int) {
-    self.init(key: UtteranceRNG.streamKey(seed: seed, utteranceID: utteranceID, variant: variant))
+    self.init(key: UtteranceRNG.streamKey(seed: seed, utteranceID: utteranceID, variant: variant), variant: variant)
   }
 
   /// Creates a stream directly from a 64-bit key (for example one read back from a manifest).
-  public init(key: UInt64) {
+  public init(key: UInt64, variant: Int = 0) {
     self.key = key
+    self.variant = variant
     var sm = key
     s0 = UtteranceRNG.splitMix64(&sm)
     s1 = UtteranceRNG.splitMix64(&sm)
@@ -50,7 +54,7 @@ public struct UtteranceRNG: RandomNumberGenerator, Sendable {
     h.combine(key)
     h.combine(byte: 0x1E)
     for b in label.utf8 { h.combine(byte: b) }
-    return UtteranceRNG(key: h.value)
+    return UtteranceRNG(key: h.value, variant: variant)
   }
 
   /// Next 64 random bits (xoshiro256**).

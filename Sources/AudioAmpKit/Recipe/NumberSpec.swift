@@ -1,6 +1,7 @@
 /// A recipe number: a fixed value, a uniform range, or a list of choices.
 ///
-/// In YAML the three forms are written `12`, `{uniform: [5, 20]}` and `[0.9, 1.0, 1.1]`.
+/// In YAML the forms are written `12`, `{uniform: [5, 20]}`, `[0.9, 1.0, 1.1]` and
+/// `{cycle: [0.9, 1.0, 1.1]}`.
 /// The loader guarantees `a <= b` for `.uniform(a, b)`, a non-empty list for `.choice`, and
 /// finite values everywhere, so `draw` and `range` never trap on a loaded recipe.
 public enum NumberSpec: Sendable, Equatable {
@@ -12,6 +13,10 @@ public enum NumberSpec: Sendable, Equatable {
   /// One of the listed values, each equally likely; non-empty; repeats weight a value more
   /// (YAML: `[0.9, 1.0, 1.1]`).
   case choice([Double])
+  /// The listed values in turn, one per variant: variant k takes entry k mod n, with no
+  /// randomness (YAML: `{cycle: [0.9, 1.0, 1.1]}`). With `variants: 3` this gives every
+  /// utterance exactly one copy at each value, as Kaldi's 3-way speed perturbation does.
+  case cycle([Double])
 
   /// Draws one value.
   ///
@@ -28,6 +33,8 @@ public enum NumberSpec: Sendable, Equatable {
       return min(max(rng.uniform(a, b), a), b)
     case .choice(let values):
       return values[rng.index(below: values.count)]
+    case .cycle(let values):
+      return values[((rng.variant % values.count) + values.count) % values.count]
     }
   }
 
@@ -38,7 +45,7 @@ public enum NumberSpec: Sendable, Equatable {
       return value...value
     case .uniform(let a, let b):
       return min(a, b)...max(a, b)
-    case .choice(let values):
+    case .choice(let values), .cycle(let values):
       return (values.min() ?? 0)...(values.max() ?? 0)
     }
   }

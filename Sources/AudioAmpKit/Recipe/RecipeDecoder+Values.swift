@@ -305,28 +305,8 @@ extension RecipeDecoder {
   /// `limits`; nil after reporting why not.
   mutating func numberSpec(_ node: Node, _ field: String, limits: Limits) -> NumberSpec? {
     switch node {
-    case .sequence(let sequence):
-      guard !sequence.isEmpty else {
-        report(
-          node, field,
-          "the list of choices is empty; give at least one value, e.g. [5, 10, 20], or a single "
-            + "number")
-        return nil
-      }
-      var values: [Double] = []
-      for (index, element) in sequence.enumerated() {
-        let elementField = "\(field)[\(index)]"
-        guard let value = plainNumber(element, elementField, unit: limits.unit, example: nil)
-        else { continue }
-        if limits.contains(value) {
-          values.append(value)
-        } else {
-          report(
-            element, elementField,
-            "\(format(value)) is out of range; it must be \(limits.describe())")
-        }
-      }
-      return values.count == sequence.count ? .choice(values) : nil
+    case .sequence:
+      return numberList(node, field, limits: limits).map { .choice($0) }
 
     case .mapping(let mapping):
       let renamed = renamedKeys
@@ -334,7 +314,7 @@ extension RecipeDecoder {
         key.scalar.map { renamed[$0.string] ?? $0.string }
       }
       let anyNearUniform = names.contains {
-        $0 == "uniform" || Suggestion.closest(to: $0, among: ["uniform"]) != nil
+        $0 == "uniform" || $0 == "cycle" || Suggestion.closest(to: $0, among: ["uniform", "cycle"]) != nil
       }
       guard anyNearUniform else {
         let found =
@@ -342,11 +322,25 @@ extension RecipeDecoder {
           ? "an empty mapping"
           : "a mapping with "
             + names.map { "'\($0)'" }.joined(separator: ", ")
-        report(node, field, "expected one of three forms: \(Self.numberForms); found \(found)")
+        report(node, field, "expected one of the number forms: \(Self.numberForms); found \(found)")
         return nil
       }
-      let entries = self.entries(of: mapping, field: field, allowed: ["uniform"])
-      guard let uniform = entries["uniform"], entries.isClean else { return nil }
+      let entries = self.entries(of: mapping, field: field, allowed: ["uniform", "cycle"])
+      guard entries.isClean else { return nil }
+      if let cycle = entries["cycle"] {
+        if entries["uniform"] != nil {
+          report(node, field, "give either uniform or cycle, not both")
+          return nil
+        }
+        guard case .sequence = cycle.value else {
+          report(
+            cycle.value, "\(field).cycle",
+            "needs a list of values, one per variant in turn, e.g. {cycle: [0.9, 1.0, 1.1]}; found \(describeKind(cycle.value))")
+          return nil
+        }
+        return numberList(cycle.value, "\(field).cycle", limits: limits).map { .cycle($0) }
+      }
+      guard let uniform = entries["uniform"] else { return nil }
       let uniformField = "\(field).uniform"
       guard case .sequence(let bounds) = uniform.value, bounds.count == 2 else {
         let found: String
@@ -403,6 +397,31 @@ extension RecipeDecoder {
       }
       return .constant(value)
     }
+  }
+  /// A non-empty list of numbers, each within `limits`; nil after reporting why not.
+  mutating func numberList(_ node: Node, _ field: String, limits: Limits) -> [Double]? {
+    guard case .sequence(let sequence) = node else { return nil }
+    guard !sequence.isEmpty else {
+      report(
+        node, field,
+        "the list of choices is empty; give at least one value, e.g. [5, 10, 20], or a single "
+          + "number")
+      return nil
+    }
+    var values: [Double] = []
+    for (index, element) in sequence.enumerated() {
+      let elementField = "\(field)[\(index)]"
+      guard let value = plainNumber(element, elementField, unit: limits.unit, example: nil)
+      else { continue }
+      if limits.contains(value) {
+        values.append(value)
+      } else {
+        report(
+          element, elementField,
+          "\(format(value)) is out of range; it must be \(limits.describe())")
+      }
+    }
+    return values.count == sequence.count ? values : nil
   }
 }
 

@@ -19,7 +19,7 @@ struct RecipeDecoder {
   static let topKeys = ["sample_rate", "variants", "seed", "clip_guard", "description", "effects"]
   static let effectNames = ["noise", "band_limit", "speed", "pitch", "tempo", "gain"]
   static let numberForms =
-    "write a number (12), a uniform range ({uniform: [5, 20]}) or a list of choices ([5, 10, 20])"
+    "write a number (12), a uniform range ({uniform: [5, 20]}), a list of choices ([5, 10, 20]) or values taken in turn per variant ({cycle: [0.9, 1.0, 1.1]})"
 
   /// Diagnostics in document order (ties keep the order they were found in).
   var sortedDiagnostics: [RecipeDiagnostic] {

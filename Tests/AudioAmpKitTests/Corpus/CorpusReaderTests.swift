@@ -27,7 +27,7 @@ import Testing
 
   @Test func badLinesAreReportedWithFileLineAndFix() throws {
     let cases: [(String, String)] = [
-      (#"{"audio_filepath": "a.wav", "text": "x""#, "m.jsonl:1: not valid JSON (unterminated object at character 37); each line must be one JSON object"),
+      (#"{"audio_filepath": "a.wav", "text": "x""#, "m.jsonl:1: not valid JSON (unterminated object at character 40); each line must be one JSON object"),
       (#"{"text": "orphan", "id": "u7"}"#, "m.jsonl:1: utterance 'u7': no \"audio_filepath\": a transcript without audio; add the path of its audio file"),
       (#"{"audio_filepath": "a.wav", "id": "u8"}"#, "m.jsonl:1: utterance 'u8': no \"text\": every utterance needs its transcript"),
       (#"[1, 2]"#, "m.jsonl:1: line is JSON but not an object; each line must be {\"audio_filepath\": ..., \"text\": ...}"),

@@ -165,11 +165,11 @@ let badRecipeCases: [BadRecipeCase] = [
       "recipes/x.yaml:2:16: effects[0].gain.db: '1e400' is too large to be a number here; write "
         + "an ordinary number",
       "recipes/x.yaml:3:16: effects[1].gain.db: expected a number, found '16_000'; write a number "
-        + "(12), a uniform range ({uniform: [5, 20]}) or a list of choices ([5, 10, 20])",
+        + "(12), a uniform range ({uniform: [5, 20]}), a list of choices ([5, 10, 20]) or values taken in turn per variant ({cycle: [0.9, 1.0, 1.1]})",
       "recipes/x.yaml:4:16: effects[2].gain.db: expected a number, found 'true'; write a number "
-        + "(12), a uniform range ({uniform: [5, 20]}) or a list of choices ([5, 10, 20])",
+        + "(12), a uniform range ({uniform: [5, 20]}), a list of choices ([5, 10, 20]) or values taken in turn per variant ({cycle: [0.9, 1.0, 1.1]})",
       "recipes/x.yaml:5:16: effects[3].gain.db: expected a number, found '0x10'; write a number "
-        + "(12), a uniform range ({uniform: [5, 20]}) or a list of choices ([5, 10, 20])",
+        + "(12), a uniform range ({uniform: [5, 20]}), a list of choices ([5, 10, 20]) or values taken in turn per variant ({cycle: [0.9, 1.0, 1.1]})",
     ]),
   BadRecipeCase(
     name: "top-level values",
@@ -264,7 +264,7 @@ let badRecipeCases: [BadRecipeCase] = [
       """,
     messages: [
       "recipes/x.yaml:2:16: effects[0].gain.db: expected a number, found 'ten'; write a number "
-        + "(12), a uniform range ({uniform: [5, 20]}) or a list of choices ([5, 10, 20])",
+        + "(12), a uniform range ({uniform: [5, 20]}), a list of choices ([5, 10, 20]) or values taken in turn per variant ({cycle: [0.9, 1.0, 1.1]})",
       "recipes/x.yaml:3:24: effects[1].pitch.semitones: '5dB' has a unit; write just the "
         + "number: 5 (the key already says it is in semitones)",
       "recipes/x.yaml:4:21: effects[2].tempo.factor: \"1.1\" is quoted, so it is text; remove the "
@@ -272,7 +272,7 @@ let badRecipeCases: [BadRecipeCase] = [
       "recipes/x.yaml:5:16: effects[3].gain.db: '.inf' is not a finite number; write an "
         + "ordinary number",
       "recipes/x.yaml:6:16: effects[4].gain.db: no value; write a number (12), a uniform range "
-        + "({uniform: [5, 20]}) or a list of choices ([5, 10, 20])",
+        + "({uniform: [5, 20]}), a list of choices ([5, 10, 20]) or values taken in turn per variant ({cycle: [0.9, 1.0, 1.1]})",
       "recipes/x.yaml:7:27: effects[5].band_limit.high_hz: '3.4kHz' has a unit; write it in Hz "
         + "as a plain number: 3400",
       "recipes/x.yaml:9:18: effects[6].probability: '50%' is a percentage; write a fraction from "
@@ -293,15 +293,15 @@ let badRecipeCases: [BadRecipeCase] = [
 
       """,
     messages: [
-      "recipes/x.yaml:2:38: effects[0].noise.snr_db: expected one of three forms: write a number "
-        + "(12), a uniform range ({uniform: [5, 20]}) or a list of choices ([5, 10, 20]); found a "
+      "recipes/x.yaml:2:38: effects[0].noise.snr_db: expected one of the number forms: write a number "
+        + "(12), a uniform range ({uniform: [5, 20]}), a list of choices ([5, 10, 20]) or values taken in turn per variant ({cycle: [0.9, 1.0, 1.1]}); found a "
         + "mapping with 'min', 'max'",
       "recipes/x.yaml:3:48: effects[1].noise.snr_db.uniform: needs exactly two numbers, the low "
         + "and the high bound, e.g. {uniform: [5, 20]}; found 1 value",
       "recipes/x.yaml:4:38: effects[2].noise.snr_db: the list of choices is empty; give at least "
         + "one value, e.g. [5, 10, 20], or a single number",
       "recipes/x.yaml:5:39: effects[3].noise.snr_db.unifrom: unknown key; did you mean "
-        + "'uniform'? Allowed: uniform",
+        + "'uniform'? Allowed: uniform, cycle",
       "recipes/x.yaml:6:52: effects[4].noise.snr_db.uniform[1]: expected a number, found 'x'; "
         + "write digits only",
       "recipes/x.yaml:7:42: effects[5].noise.snr_db[1]: expected a single number; found a list "

@@ -59,7 +59,30 @@ import Testing
     let recipe = try RecipeLoader.load(
       path: Self.recipesFolder.appendingPathComponent("speed-perturb.yaml").path)
     #expect(recipe.variants == 3)
-    #expect(recipe.effects.map(\.kind) == [.speed(SpeedSpec(factor: .choice([0.9, 1.0, 1.1])))])
+    #expect(recipe.effects.map(\.kind) == [.speed(SpeedSpec(factor: .cycle([0.9, 1.0, 1.1])))])
+    // Exactly one copy at each speed for every utterance, whatever its id.
+    guard case .speed(let speed) = recipe.effects[0].kind else { return }
+    for id in ["a", "spk1-001", "x y"] {
+      let factors = (0..<3).map { v -> Double in
+        var rng = UtteranceRNG(seed: 7, utteranceID: id, variant: v)
+        return speed.factor.draw(using: &rng)
+      }
+      #expect(factors == [0.9, 1.0, 1.1])
+    }
+  }
+
+  @Test func cycleIsValidatedLikeAList() throws {
+    let yaml = "effects:\n  - speed: {factor: {cycle: [0.9, 9]}}\n  - gain: {db: {cycle: 3}}\n"
+    #expect(throws: RecipeError.self) { try RecipeLoader.parse(yaml: yaml, path: "x.yaml") }
+    do {
+      _ = try RecipeLoader.parse(yaml: yaml, path: "x.yaml")
+    } catch let e as RecipeError {
+      #expect(
+        e.diagnostics.map(\.description) == [
+          "x.yaml:2:35: effects[0].speed.factor.cycle[1]: 9 is out of range; it must be from 0.25 to 4",
+          "x.yaml:3:24: effects[1].gain.db.cycle: needs a list of values, one per variant in turn, e.g. {cycle: [0.9, 1.0, 1.1]}; found '3'",
+        ])
+    }
   }
 
   @Test(arguments: [("traffic.yaml", "traffic"), ("crowd.yaml", "crowd")])
