@@ -41,16 +41,16 @@ import Testing
     #expect(recipe.variants == 5)
     #expect(
       recipe.effects.map(\.kind) == [
-        .noise(NoiseSpec(source: .category("cell-phone"), snrDB: .uniform(5, 20))),
-        .bandLimit(BandLimitSpec(lowHz: .constant(300), highHz: .constant(3400))),
         .speed(SpeedSpec(factor: .choice([0.9, 1.0, 1.1]))),
         .pitch(PitchSpec(semitones: .uniform(-2, 2))),
+        .noise(NoiseSpec(source: .category("cell-phone"), snrDB: .uniform(5, 20))),
+        .bandLimit(BandLimitSpec(lowHz: .constant(300), highHz: .constant(3400))),
         .gain(GainSpec(db: .uniform(-6, 6))),
       ])
-    #expect(recipe.effects.map(\.probability) == [1, 1, 0.8, 0.5, 1])
+    #expect(recipe.effects.map(\.probability) == [0.8, 0.5, 1, 1, 1])
     #expect(
       recipe.effects.map(\.fieldPath) == [
-        "effects[0].noise", "effects[1].band_limit", "effects[2].speed", "effects[3].pitch",
+        "effects[0].speed", "effects[1].pitch", "effects[2].noise", "effects[3].band_limit",
         "effects[4].gain",
       ])
   }
