@@ -38,8 +38,10 @@ enum KernelBench {
     let short = Array(x.prefix(fs / 2))
     var rows: [KernelBenchRow] = []
 
-    func bench(_ name: String, expected: (Int) -> Int, setup: () -> Void = {},
-               _ kernel: ([Float]) -> [Float]) {
+    func bench(
+      _ name: String, expected: (Int) -> Int, setup: () -> Void = {},
+      _ kernel: ([Float]) -> [Float]
+    ) {
       let plan0 = FFTPlan.totalPlanningSeconds
       let s0 = DispatchTime.now().uptimeNanoseconds
       setup()
@@ -57,12 +59,15 @@ enum KernelBench {
       }
       times.sort()
       let median = times[times.count / 2]
-      rows.append(KernelBenchRow(
-        name: name, realtimeFactor: audioSeconds / median,
-        detail: String(
-          format: "median %.2f ms for %.0f s; min %.2f, max %.2f ms; setup %.1f ms (FFTW planning %.2f ms)",
-          median * 1e3, audioSeconds, times.first! * 1e3, times.last! * 1e3, setupSeconds * 1e3,
-          planSeconds * 1e3)))
+      rows.append(
+        KernelBenchRow(
+          name: name, realtimeFactor: audioSeconds / median,
+          detail: String(
+            format:
+              "median %.2f ms for %.0f s; min %.2f, max %.2f ms; "
+              + "setup %.1f ms (FFTW planning %.2f ms)",
+            median * 1e3, audioSeconds, times.first! * 1e3, times.last! * 1e3, setupSeconds * 1e3,
+            planSeconds * 1e3)))
     }
 
     var taps: [Float] = []
@@ -72,16 +77,20 @@ enum KernelBench {
     } catch { fatalError("band-pass design failed: \(error)") }
     let designMs = Double(DispatchTime.now().uptimeNanoseconds - designStart) * 1e-6
     let conv = FFTConvolver(taps: taps)
-    bench("band-pass 300-3400 Hz (\(taps.count) taps; design \(String(format: "%.1f", designMs)) ms)",
-          expected: { $0 }) { conv.apply($0) }
+    bench(
+      "band-pass 300-3400 Hz (\(taps.count) taps; design \(String(format: "%.1f", designMs)) ms)",
+      expected: { $0 }
+    ) { conv.apply($0) }
 
     for factor in [1.1, 0.9, 1.0734] {
       bench("resample factor \(factor)", expected: { Int((Double($0) / factor).rounded()) }) {
         PolyphaseResampler.resample($0, factor: factor)
       }
     }
-    bench("libsamplerate medium factor 1.1 (reference)",
-          expected: { Int((Double($0) / 1.1).rounded()) }) {
+    bench(
+      "libsamplerate medium factor 1.1 (reference)",
+      expected: { Int((Double($0) / 1.1).rounded()) }
+    ) {
       // to/from = 1/1.1 ⇔ from 17600 to 16000
       (try? SampleRateConverter.convert($0, from: 17600, to: 16000, quality: .medium)) ?? []
     }
@@ -104,7 +113,8 @@ enum KernelBench {
 
   private static func check(_ name: String, _ got: Int, _ want: Int) {
     if got != want {
-      FileHandle.standardError.write("\(name): output length \(got), expected \(want)\n".data(using: .utf8)!)
+      FileHandle.standardError.write(
+        "\(name): output length \(got), expected \(want)\n".data(using: .utf8)!)
       exit(1)
     }
   }

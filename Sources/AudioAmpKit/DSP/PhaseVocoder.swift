@@ -36,13 +36,15 @@ public enum PhaseVocoder {
     let n = x.count
     let outCount = Int((Double(n) * ratio).rounded())
     guard n > 0, outCount > 0 else { return [Float](repeating: 0, count: max(outCount, 0)) }
-    return Engine(frameSize: frameSize(sampleRate: sampleRate)).run(x, ratio: ratio, outCount: outCount)
+    return Engine(frameSize: frameSize(sampleRate: sampleRate)).run(
+      x, ratio: ratio, outCount: outCount)
   }
 
   /// Shifts the pitch of `x` by `semitones` while keeping its duration.
   ///
-  /// Stretches by r = 2^(semitones/12) with ``stretch(_:by:sampleRate:)`` and resamples the result
-  /// by factor r with ``PolyphaseResampler/resample(_:factor:)``, so every frequency is scaled by r.
+  /// Stretches by r = 2^(semitones/12) with ``stretch(_:by:sampleRate:)`` and resamples the
+  /// result by factor r with ``PolyphaseResampler/resample(_:factor:)``, so every frequency is
+  /// scaled by r.
   /// When a fraction p/q with q ≤ 256 lies within 0.02 cent of r it replaces r, which lets the
   /// resampler use exact polyphase phases instead of interpolated ones (faster); stretch and
   /// resample use the same value, so the length is unaffected and the pitch error stays below
@@ -141,120 +143,126 @@ public enum PhaseVocoder {
           y.withUnsafeMutableBufferPointer { yp in
             mag.withUnsafeMutableBufferPointer { mp in
               peaks.withUnsafeMutableBufferPointer { pkp in
-              let w = wp.baseAddress!
-              let xs = xp.baseAddress!
-              let fb = frameBuf.pointer
-              let X = spec.pointer
-              let Y = synth.pointer
-              let PX = prevX.pointer
-              let PY = prevY.pointer
-              let m = mp.baseAddress!
-              let pk = pkp.baseAddress!
-              while k * hop - half < outCount {
-                let ts = k * hop
-                let ta = Int((Double(k) * hs / ratio).rounded())
-                // Windowed analysis frame centred on ta, zero outside the input.
-                let start = ta - half
-                if start >= 0 && start + size <= n {
-                  let src = xs + start
-                  for i in 0..<size { fb[i] = src[i] * w[i] }
-                } else {
-                  for i in 0..<size {
-                    let j = start + i
-                    fb[i] = (j >= 0 && j < n) ? xs[j] * w[i] : 0
-                  }
-                }
-                plan.forward(frameBuf, spec)
-                if first {
-                  Y.update(from: X, count: 2 * bins)
-                  first = false
-                } else {
-                  // Squared magnitudes with two −1 sentinels at each end, then a branch-free
-                  // peak test (larger than the two neighbours on each side, Laroche & Dolson).
-                  let mm = m + 2
-                  for b in 0..<bins { mm[b] = X[2 * b] * X[2 * b] + X[2 * b + 1] * X[2 * b + 1] }
-                  var peakCount = 0
-                  for b in 0..<bins {
-                    let v = mm[b]
-                    var f = v > 1e-24 ? 1 : 0
-                    f &= v > mm[b - 1] ? 1 : 0
-                    f &= v >= mm[b - 2] ? 1 : 0
-                    f &= v >= mm[b + 1] ? 1 : 0
-                    f &= v >= mm[b + 2] ? 1 : 0
-                    pk[peakCount] = b
-                    peakCount &+= f
-                  }
-                  if peakCount == 0 {
-                    Y.update(from: X, count: 2 * bins)
+                let w = wp.baseAddress!
+                let xs = xp.baseAddress!
+                let fb = frameBuf.pointer
+                let X = spec.pointer
+                let Y = synth.pointer
+                let PX = prevX.pointer
+                let PY = prevY.pointer
+                let m = mp.baseAddress!
+                let pk = pkp.baseAddress!
+                while k * hop - half < outCount {
+                  let ts = k * hop
+                  let ta = Int((Double(k) * hs / ratio).rounded())
+                  // Windowed analysis frame centred on ta, zero outside the input.
+                  let start = ta - half
+                  if start >= 0 && start + size <= n {
+                    let src = xs + start
+                    for i in 0..<size { fb[i] = src[i] * w[i] }
                   } else {
-                    let ha = ta - prevTa
-                    // e^{iωₚ·Hₐ} for every bin, cached per analysis hop (it takes ≤ 2 values).
-                    let expected = expectedAdvance(ha)
-                    let hsOverHa = ha > 0 ? Float(hs) / Float(ha) : 0
-                    var lo = 0
-                    var pi = 0
-                    while pi < peakCount {
-                      let p = pk[pi]
-                      let hi = pi + 1 < peakCount ? (p + pk[pi + 1]) / 2 + 1 : bins
-                      let xr = X[2 * p], xi = X[2 * p + 1]
-                      // Phase change since the last frame, minus the bin-centre advance ωₚ·Hₐ:
-                      // arg(X·conj(X_prev)·e^{−iωₚHₐ}) — the heterodyned deviation in [−π, π].
-                      let pr = PX[2 * p], pim = PX[2 * p + 1]
-                      let dr = xr * pr + xi * pim
-                      let di = xi * pr - xr * pim
-                      let c = expected[2 * p], s = expected[2 * p + 1]
-                      let dev = atan2f(di * c - dr * s, dr * c + di * s)
-                      // Synthesis advance ωᵢ·Hₛ = ωₚ·Hₛ + dev·Hₛ/Hₐ, and ωₚ·Hₛ = πp/2 since
-                      // Hₛ = N/4, so e^{iωₚHₛ} is just iᵖ.
-                      let g = dev * hsOverHa
-                      var ar = cosf(g), ai = sinf(g)
-                      switch p & 3 {
-                      case 1: (ar, ai) = (-ai, ar)
-                      case 2: (ar, ai) = (-ar, -ai)
-                      case 3: (ar, ai) = (ai, -ar)
-                      default: break
-                      }
-                      // Z = (Y_prev/|Y_prev|)·advance·(X*/|X|): rotates X[p] onto the advanced
-                      // synthesis phase; the same Z is applied to the whole region.
-                      var ur = PY[2 * p], ui = PY[2 * p + 1]
-                      let ym2 = ur * ur + ui * ui
-                      let xm = (xr * xr + xi * xi).squareRoot()
-                      if ym2 > 1e-30 {
-                        let inv = 1 / ym2.squareRoot()
-                        ur *= inv
-                        ui *= inv
-                      } else {
-                        ur = xr / xm
-                        ui = xi / xm
-                      }
-                      let vr = ur * ar - ui * ai
-                      let vi = ur * ai + ui * ar
-                      let zr = (vr * xr + vi * xi) / xm
-                      let zi = (vi * xr - vr * xi) / xm
-                      for q in lo..<hi {
-                        let br = X[2 * q], bi = X[2 * q + 1]
-                        Y[2 * q] = br * zr - bi * zi
-                        Y[2 * q + 1] = br * zi + bi * zr
-                      }
-                      lo = hi
-                      pi += 1
+                    for i in 0..<size {
+                      let j = start + i
+                      fb[i] = (j >= 0 && j < n) ? xs[j] * w[i] : 0
                     }
                   }
+                  plan.forward(frameBuf, spec)
+                  if first {
+                    Y.update(from: X, count: 2 * bins)
+                    first = false
+                  } else {
+                    // Squared magnitudes with two −1 sentinels at each end, then a branch-free
+                    // peak test (larger than the two neighbours on each side, Laroche & Dolson).
+                    let mm = m + 2
+                    for b in 0..<bins { mm[b] = X[2 * b] * X[2 * b] + X[2 * b + 1] * X[2 * b + 1] }
+                    var peakCount = 0
+                    for b in 0..<bins {
+                      let v = mm[b]
+                      var f = v > 1e-24 ? 1 : 0
+                      f &= v > mm[b - 1] ? 1 : 0
+                      f &= v >= mm[b - 2] ? 1 : 0
+                      f &= v >= mm[b + 1] ? 1 : 0
+                      f &= v >= mm[b + 2] ? 1 : 0
+                      pk[peakCount] = b
+                      peakCount &+= f
+                    }
+                    if peakCount == 0 {
+                      Y.update(from: X, count: 2 * bins)
+                    } else {
+                      let ha = ta - prevTa
+                      // e^{iωₚ·Hₐ} for every bin, cached per analysis hop (it takes ≤ 2 values).
+                      let expected = expectedAdvance(ha)
+                      let hsOverHa = ha > 0 ? Float(hs) / Float(ha) : 0
+                      var lo = 0
+                      var pi = 0
+                      while pi < peakCount {
+                        let p = pk[pi]
+                        let hi = pi + 1 < peakCount ? (p + pk[pi + 1]) / 2 + 1 : bins
+                        let xr = X[2 * p]
+                        let xi = X[2 * p + 1]
+                        // Phase change since the last frame, minus the bin-centre advance ωₚ·Hₐ:
+                        // arg(X·conj(X_prev)·e^{−iωₚHₐ}) — the heterodyned deviation in [−π, π].
+                        let pr = PX[2 * p]
+                        let pim = PX[2 * p + 1]
+                        let dr = xr * pr + xi * pim
+                        let di = xi * pr - xr * pim
+                        let c = expected[2 * p]
+                        let s = expected[2 * p + 1]
+                        let dev = atan2f(di * c - dr * s, dr * c + di * s)
+                        // Synthesis advance ωᵢ·Hₛ = ωₚ·Hₛ + dev·Hₛ/Hₐ, and ωₚ·Hₛ = πp/2 since
+                        // Hₛ = N/4, so e^{iωₚHₛ} is just iᵖ.
+                        let g = dev * hsOverHa
+                        var ar = cosf(g)
+                        var ai = sinf(g)
+                        switch p & 3 {
+                        case 1: (ar, ai) = (-ai, ar)
+                        case 2: (ar, ai) = (-ar, -ai)
+                        case 3: (ar, ai) = (ai, -ar)
+                        default: break
+                        }
+                        // Z = (Y_prev/|Y_prev|)·advance·(X*/|X|): rotates X[p] onto the advanced
+                        // synthesis phase; the same Z is applied to the whole region.
+                        var ur = PY[2 * p]
+                        var ui = PY[2 * p + 1]
+                        let ym2 = ur * ur + ui * ui
+                        let xm = (xr * xr + xi * xi).squareRoot()
+                        if ym2 > 1e-30 {
+                          let inv = 1 / ym2.squareRoot()
+                          ur *= inv
+                          ui *= inv
+                        } else {
+                          ur = xr / xm
+                          ui = xi / xm
+                        }
+                        let vr = ur * ar - ui * ai
+                        let vi = ur * ai + ui * ar
+                        let zr = (vr * xr + vi * xi) / xm
+                        let zi = (vi * xr - vr * xi) / xm
+                        for q in lo..<hi {
+                          let br = X[2 * q]
+                          let bi = X[2 * q + 1]
+                          Y[2 * q] = br * zr - bi * zi
+                          Y[2 * q + 1] = br * zi + bi * zr
+                        }
+                        lo = hi
+                        pi += 1
+                      }
+                    }
+                  }
+                  PX.update(from: X, count: 2 * bins)
+                  PY.update(from: Y, count: 2 * bins)
+                  prevTa = ta
+                  plan.inverse(synth, outBuf)
+                  let ob = outBuf.pointer
+                  let os = ts - half
+                  let iStart = max(0, -os)
+                  let iEnd = min(size, outCount - os)
+                  if iStart < iEnd {
+                    let dst = yp.baseAddress! + os
+                    for i in iStart..<iEnd { dst[i] += ob[i] * w[i] * scale }
+                  }
+                  k += 1
                 }
-                PX.update(from: X, count: 2 * bins)
-                PY.update(from: Y, count: 2 * bins)
-                prevTa = ta
-                plan.inverse(synth, outBuf)
-                let ob = outBuf.pointer
-                let os = ts - half
-                let iStart = max(0, -os)
-                let iEnd = min(size, outCount - os)
-                if iStart < iEnd {
-                  let dst = yp.baseAddress! + os
-                  for i in iStart..<iEnd { dst[i] += ob[i] * w[i] * scale }
-                }
-                k += 1
-              }
               }
             }
           }

@@ -103,9 +103,11 @@ public enum PolyphaseResampler {
     var s1 = SIMD8<Float>()
     var i = 0
     while i < n {
-      s0 += ra.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self)
+      s0 +=
+        ra.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self)
         * rb.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self)
-      s1 += ra.loadUnaligned(fromByteOffset: (i &+ 8) &* 4, as: SIMD8<Float>.self)
+      s1 +=
+        ra.loadUnaligned(fromByteOffset: (i &+ 8) &* 4, as: SIMD8<Float>.self)
         * rb.loadUnaligned(fromByteOffset: (i &+ 8) &* 4, as: SIMD8<Float>.self)
       i &+= 16
     }

@@ -22,29 +22,39 @@ struct DSPFIRDesignTests {
   }
 
   static let cases: [Case] = [
-    Case(name: "band-pass 300–3400 @16k", lowHz: 300, highHz: 3400, sampleRate: 16000, stopbandDB: 60),
-    Case(name: "band-pass 300–3400 @8k", lowHz: 300, highHz: 3400, sampleRate: 8000, stopbandDB: 60),
+    Case(
+      name: "band-pass 300–3400 @16k", lowHz: 300, highHz: 3400, sampleRate: 16000, stopbandDB: 60),
+    Case(
+      name: "band-pass 300–3400 @8k", lowHz: 300, highHz: 3400, sampleRate: 8000, stopbandDB: 60),
     Case(name: "low-pass 4000 @16k", lowHz: nil, highHz: 4000, sampleRate: 16000, stopbandDB: 60),
     Case(name: "high-pass 100 @16k", lowHz: 100, highHz: nil, sampleRate: 16000, stopbandDB: 60),
-    Case(name: "band-pass 500–2000 @16k, 80 dB", lowHz: 500, highHz: 2000, sampleRate: 16000, stopbandDB: 80),
+    Case(
+      name: "band-pass 500–2000 @16k, 80 dB", lowHz: 500, highHz: 2000, sampleRate: 16000,
+      stopbandDB: 80),
   ]
 
   @Test("designed response meets stop-band and ripple spec", arguments: cases)
   func filterResponseMeetsSpec(c: Case) throws {
-    let taps = try FIRDesign.bandPass(lowHz: c.lowHz, highHz: c.highHz, sampleRate: c.sampleRate,
-                                      stopbandDB: c.stopbandDB)
+    let taps = try FIRDesign.bandPass(
+      lowHz: c.lowHz, highHz: c.highHz, sampleRate: c.sampleRate,
+      stopbandDB: c.stopbandDB)
     #expect(taps.count % 2 == 1)
-    let r = FIRDesign.measure(taps: taps, lowHz: c.lowHz, highHz: c.highHz,
-                              transitionHz: c.transitionHz, sampleRate: c.sampleRate)
-    print("\(c): \(taps.count) taps, stop-band \(r.stopbandAttenuationDB) dB, ripple \(r.passbandRippleDB) dB")
+    let r = FIRDesign.measure(
+      taps: taps, lowHz: c.lowHz, highHz: c.highHz,
+      transitionHz: c.transitionHz, sampleRate: c.sampleRate)
+    print(
+      "\(c): \(taps.count) taps, stop-band \(r.stopbandAttenuationDB) dB,",
+      "ripple \(r.passbandRippleDB) dB"
+    )
     #expect(r.stopbandAttenuationDB >= c.stopbandDB)
     #expect(r.passbandRippleDB <= 0.5)
   }
 
   @Test("white noise through the convolver shows the spec in a Welch estimate", arguments: cases)
   func filteredNoiseMeetsSpec(c: Case) throws {
-    let taps = try FIRDesign.bandPass(lowHz: c.lowHz, highHz: c.highHz, sampleRate: c.sampleRate,
-                                      stopbandDB: c.stopbandDB)
+    let taps = try FIRDesign.bandPass(
+      lowHz: c.lowHz, highHz: c.highHz, sampleRate: c.sampleRate,
+      stopbandDB: c.stopbandDB)
     let x = Signals.noise(key: 42, count: 20 * c.sampleRate, sigma: 0.1)
     let y = FFTConvolver(taps: taps).apply(x)
     let nfft = 4096
@@ -52,7 +62,9 @@ struct DSPFIRDesignTests {
     let binHz = Double(c.sampleRate) / Double(nfft)
     // Skip 3 bins at each band edge: the Hann window spreads the response by ±2 bins.
     let guardHz = 3 * binHz
-    var stopMax = 0.0, passMin = Double.infinity, passMax = 0.0
+    var stopMax = 0.0
+    var passMin = Double.infinity
+    var passMax = 0.0
     for (k, g) in gain.enumerated() {
       let f = Double(k) * binHz
       if let l = c.lowHz, f <= l - c.transitionHz - guardHz { stopMax = max(stopMax, g) }
@@ -60,7 +72,8 @@ struct DSPFIRDesignTests {
       if f >= (c.lowHz ?? 0) + guardHz && f <= (c.highHz ?? Double(c.sampleRate) / 2) - guardHz
         && k > 0 && k < gain.count - 1
       {
-        passMin = min(passMin, g); passMax = max(passMax, g)
+        passMin = min(passMin, g)
+        passMax = max(passMax, g)
       }
     }
     let atten = -20 * log10(stopMax)
@@ -85,7 +98,8 @@ struct DSPFIRDesignTests {
     for (lo, hi, fs, fragment) in table {
       do {
         _ = try FIRDesign.bandPass(lowHz: lo, highHz: hi, sampleRate: fs)
-        Issue.record("expected an error for \(String(describing: lo))–\(String(describing: hi)) @\(fs)")
+        Issue.record(
+          "expected an error for \(String(describing: lo))–\(String(describing: hi)) @\(fs)")
       } catch let e as DSPError {
         #expect(e.description.contains(fragment), "\(e)")
       } catch { Issue.record("unexpected \(error)") }

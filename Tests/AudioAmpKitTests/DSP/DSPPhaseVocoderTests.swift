@@ -7,7 +7,8 @@ import Testing
 struct DSPPhaseVocoderTests {
   static let fs = 16000
 
-  @Test("pitch shift keeps the length and moves a sine by 2^(s/12)", arguments: [-4.0, -2, -1, 1, 2, 4])
+  @Test(
+    "pitch shift keeps the length and moves a sine by 2^(s/12)", arguments: [-4.0, -2, -1, 1, 2, 4])
   func pitchShiftMovesSine(semitones: Double) {
     let n = 3 * Self.fs / 2
     for hz in [220.0, 440.0, 1000.0] {
@@ -22,7 +23,9 @@ struct DSPPhaseVocoderTests {
     }
   }
 
-  @Test("pitch shift moves a harmonic tone's fundamental by 2^(s/12)", arguments: [-4.0, -2, -1, 1, 2, 4])
+  @Test(
+    "pitch shift moves a harmonic tone's fundamental by 2^(s/12)",
+    arguments: [-4.0, -2, -1, 1, 2, 4])
   func pitchShiftMovesHarmonicTone(semitones: Double) {
     let n = 3 * Self.fs / 2
     let f0 = 150.0
@@ -32,8 +35,10 @@ struct DSPPhaseVocoderTests {
     let want = f0 * pow(2, semitones / 12)
     let got = Signals.peakFrequency(y, sampleRate: Self.fs, minHz: want * 0.9, maxHz: want * 1.1)
     // The 5th harmonic must move by the same ratio (the spectrum is scaled, not shifted).
-    let got5 = Signals.peakFrequency(y, sampleRate: Self.fs, minHz: 5 * want * 0.97, maxHz: 5 * want * 1.03)
-    let err = Signals.cents(got, want), err5 = Signals.cents(got5, 5 * want)
+    let got5 = Signals.peakFrequency(
+      y, sampleRate: Self.fs, minHz: 5 * want * 0.97, maxHz: 5 * want * 1.03)
+    let err = Signals.cents(got, want)
+    let err5 = Signals.cents(got5, 5 * want)
     #expect(abs(err) < 5, "\(semitones) st: f0 \(got) Hz, want \(want), \(err) cents")
     #expect(abs(err5) < 5, "\(semitones) st: h5 \(got5) Hz, want \(5 * want), \(err5) cents")
     if abs(err) >= 5 || abs(err5) >= 5 {
@@ -41,7 +46,8 @@ struct DSPPhaseVocoderTests {
     }
   }
 
-  @Test("stretch gives round(n·ratio) samples and keeps the pitch", arguments: [0.8, 0.9, 1.1, 1.25])
+  @Test(
+    "stretch gives round(n·ratio) samples and keeps the pitch", arguments: [0.8, 0.9, 1.1, 1.25])
   func stretchKeepsPitch(ratio: Double) {
     let n = 3 * Self.fs / 2
     for hz in [150.0, 440.0, 2000.0] {
@@ -54,7 +60,9 @@ struct DSPPhaseVocoderTests {
       // No fade-in: the first 256 samples carry the sine's level (within 1.5 dB).
       let head = 20 * log10(Signals.rms(y[0..<256]) / Signals.rms(x[0..<256]))
       let tail = 20 * log10(Signals.rms(y[(y.count - 256)...]) / Signals.rms(x[(n - 256)...]))
-      #expect(abs(head) < 1.5 && abs(tail) < 1.5, "\(hz) Hz, ratio \(ratio): head \(head) dB, tail \(tail) dB")
+      #expect(
+        abs(head) < 1.5 && abs(tail) < 1.5,
+        "\(hz) Hz, ratio \(ratio): head \(head) dB, tail \(tail) dB")
       if abs(err) >= 5 || abs(head) >= 1.5 || abs(tail) >= 1.5 {
         Signals.dump("stretch", sampleRate: Self.fs, [("in", x), ("out", y)])
       }
@@ -66,8 +74,9 @@ struct DSPPhaseVocoderTests {
     for n in [0, 1, 3, 100, 700, 1023, 1025] {
       let x = Signals.noise(key: UInt64(n), count: n)
       for ratio in [0.8, 1.25] {
-        #expect(PhaseVocoder.stretch(x, by: ratio, sampleRate: Self.fs).count
-                == Int((Double(n) * ratio).rounded()))
+        #expect(
+          PhaseVocoder.stretch(x, by: ratio, sampleRate: Self.fs).count
+            == Int((Double(n) * ratio).rounded()))
       }
       for s in [-3.0, 2.5] {
         #expect(PhaseVocoder.pitchShift(x, semitones: s, sampleRate: Self.fs).count == n)

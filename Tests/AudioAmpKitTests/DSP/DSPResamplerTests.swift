@@ -25,7 +25,9 @@ struct DSPResamplerTests {
     #expect(PolyphaseResampler.resample(x, factor: 1) == x)
   }
 
-  @Test("a sine's frequency moves by the factor (< 1 cent)", arguments: [0.8, 0.9, 1.1, 1.25] + randomFactors)
+  @Test(
+    "a sine's frequency moves by the factor (< 1 cent)",
+    arguments: [0.8, 0.9, 1.1, 1.25] + randomFactors)
   func sineFrequencyScalesByFactor(factor: Double) {
     let fs = 16000
     for hz in [220.0, 1000.0, 3000.0] {
@@ -38,7 +40,9 @@ struct DSPResamplerTests {
     }
   }
 
-  @Test("output sample m is the input at time m·factor (no delay)", arguments: [0.8, 1.1, 1.25] + randomFactors)
+  @Test(
+    "output sample m is the input at time m·factor (no delay)",
+    arguments: [0.8, 1.1, 1.25] + randomFactors)
   func resampledSineFollowsContinuousTime(factor: Double) {
     let fs = 16000
     let hz = 1000.0
@@ -61,9 +65,12 @@ struct DSPResamplerTests {
     x.withUnsafeBufferPointer { xp in
       out.withUnsafeMutableBufferPointer { op in
         var d = SRC_DATA()
-        d.data_in = xp.baseAddress; d.data_out = op.baseAddress
-        d.input_frames = x.count; d.output_frames = op.count
-        d.src_ratio = 1 / factor; d.end_of_input = 1
+        d.data_in = xp.baseAddress
+        d.data_out = op.baseAddress
+        d.input_frames = x.count
+        d.output_frames = op.count
+        d.src_ratio = 1 / factor
+        d.end_of_input = 1
         _ = src_simple(&d, Int32(SRC_SINC_MEDIUM_QUALITY), 1)
         gen = d.output_frames_gen
       }
@@ -90,7 +97,8 @@ struct DSPResamplerTests {
       let hz = rel * band
       let amp = 0.5
       let y = resample(Signals.sine(hz, sampleRate: fs, count: n, amplitude: amp), factor)
-      let fit = Signals.fitSine(y, hz: hz * factor, sampleRate: fs, range: y.count / 4..<(3 * y.count / 4))
+      let fit = Signals.fitSine(
+        y, hz: hz * factor, sampleRate: fs, range: y.count / 4..<(3 * y.count / 4))
       q.flatnessDB = max(q.flatnessDB, abs(20 * log10(fit.amplitude / amp)))
       if factor < 1 {
         q.rejectionDB = min(q.rejectionDB, -20 * log10(fit.residualRMS / (amp / 2.squareRoot())))
@@ -107,8 +115,9 @@ struct DSPResamplerTests {
     return q
   }
 
-  @Test("alias/image rejection and pass-band flatness match libsamplerate medium",
-        arguments: [1.1, 1.25, 0.8, 1.1224620483093730])
+  @Test(
+    "alias/image rejection and pass-band flatness match libsamplerate medium",
+    arguments: [1.1, 1.25, 0.8, 1.1224620483093730])
   func qualityMatchesLibsamplerateMedium(factor: Double) {
     let mine = Self.quality(factor: factor) { PolyphaseResampler.resample($0, factor: $1) }
     let theirs = Self.quality(factor: factor) { Self.libsamplerateMedium($0, factor: $1) }
@@ -123,8 +132,10 @@ struct DSPResamplerTests {
 struct DSPSampleRateConverterTests {
   @Test("converted length is round(n·to/from)")
   func convertedLengthIsExact() throws {
-    let table: [(Int, Int, Int)] = [(16000, 8000, 16001), (44100, 16000, 44100), (8000, 16000, 999),
-                                    (16000, 16000, 100), (22050, 16000, 0)]
+    let table: [(Int, Int, Int)] = [
+      (16000, 8000, 16001), (44100, 16000, 44100), (8000, 16000, 999),
+      (16000, 16000, 100), (22050, 16000, 0),
+    ]
     for (from, to, n) in table {
       let x = Signals.sine(440, sampleRate: from, count: n)
       let y = try SampleRateConverter.convert(x, from: from, to: to, quality: .medium)

@@ -50,12 +50,15 @@ enum Signals {
     let lo = max(1, Int(minHz / binHz))
     let hi = min(plan.binCount - 2, Int((maxHz ?? Double(sampleRate) / 2) / binHz))
     func mag(_ k: Int) -> Double {
-      let re = Double(spec.pointer[2 * k]), im = Double(spec.pointer[2 * k + 1])
+      let re = Double(spec.pointer[2 * k])
+      let im = Double(spec.pointer[2 * k + 1])
       return log(max(re * re + im * im, 1e-300))
     }
     var best = lo
     for k in lo...hi where mag(k) > mag(best) { best = k }
-    let a = mag(best - 1), b = mag(best), c = mag(best + 1)
+    let a = mag(best - 1)
+    let b = mag(best)
+    let c = mag(best + 1)
     let denom = a - 2 * b + c
     let delta = denom != 0 ? 0.5 * (a - c) / denom : 0
     return (Double(best) + delta) * binHz
@@ -67,11 +70,19 @@ enum Signals {
     -> (amplitude: Double, residualRMS: Double)
   {
     let w = 2 * Double.pi * hz / Double(sampleRate)
-    var ss = 0.0, cc = 0.0, sc = 0.0, xs = 0.0, xc = 0.0
+    var ss = 0.0
+    var cc = 0.0
+    var sc = 0.0
+    var xs = 0.0
+    var xc = 0.0
     for i in range {
-      let s = sin(w * Double(i)), c = cos(w * Double(i))
-      ss += s * s; cc += c * c; sc += s * c
-      xs += Double(x[i]) * s; xc += Double(x[i]) * c
+      let s = sin(w * Double(i))
+      let c = cos(w * Double(i))
+      ss += s * s
+      cc += c * c
+      sc += s * c
+      xs += Double(x[i]) * s
+      xc += Double(x[i]) * c
     }
     let det = ss * cc - sc * sc
     let a = (xs * cc - xc * sc) / det
@@ -89,10 +100,13 @@ enum Signals {
   static func transferGain(input x: [Float], output y: [Float], nfft: Int) -> [Double] {
     let plan = FFTPlan.shared(size: nfft)
     let w = Window.hann(nfft, periodic: true)
-    let bx = FFTBuffer(count: nfft), by = FFTBuffer(count: nfft)
-    let sx = FFTBuffer(count: 2 * plan.binCount), sy = FFTBuffer(count: 2 * plan.binCount)
+    let bx = FFTBuffer(count: nfft)
+    let by = FFTBuffer(count: nfft)
+    let sx = FFTBuffer(count: 2 * plan.binCount)
+    let sy = FFTBuffer(count: 2 * plan.binCount)
     var sxxAcc = [Double](repeating: 0, count: plan.binCount)
-    var sxyRe = sxxAcc, sxyIm = sxxAcc
+    var sxyRe = sxxAcc
+    var sxyIm = sxxAcc
     var start = 0
     while start + nfft <= x.count {
       for i in 0..<nfft {
@@ -102,8 +116,10 @@ enum Signals {
       plan.forward(bx, sx)
       plan.forward(by, sy)
       for k in 0..<plan.binCount {
-        let xr = Double(sx.pointer[2 * k]), xi = Double(sx.pointer[2 * k + 1])
-        let yr = Double(sy.pointer[2 * k]), yi = Double(sy.pointer[2 * k + 1])
+        let xr = Double(sx.pointer[2 * k])
+        let xi = Double(sx.pointer[2 * k + 1])
+        let yr = Double(sy.pointer[2 * k])
+        let yi = Double(sy.pointer[2 * k + 1])
         sxxAcc[k] += xr * xr + xi * xi
         sxyRe[k] += yr * xr + yi * xi
         sxyIm[k] += yi * xr - yr * xi
@@ -133,10 +149,18 @@ enum Signals {
     var d = Data()
     func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { d.append(contentsOf: $0) } }
     func u16(_ v: UInt16) { withUnsafeBytes(of: v.littleEndian) { d.append(contentsOf: $0) } }
-    d.append(contentsOf: Array("RIFF".utf8)); u32(UInt32(36 + 2 * x.count))
-    d.append(contentsOf: Array("WAVEfmt ".utf8)); u32(16); u16(1); u16(1)
-    u32(UInt32(sampleRate)); u32(UInt32(2 * sampleRate)); u16(2); u16(16)
-    d.append(contentsOf: Array("data".utf8)); u32(UInt32(2 * x.count))
+    d.append(contentsOf: Array("RIFF".utf8))
+    u32(UInt32(36 + 2 * x.count))
+    d.append(contentsOf: Array("WAVEfmt ".utf8))
+    u32(16)
+    u16(1)
+    u16(1)
+    u32(UInt32(sampleRate))
+    u32(UInt32(2 * sampleRate))
+    u16(2)
+    u16(16)
+    d.append(contentsOf: Array("data".utf8))
+    u32(UInt32(2 * x.count))
     for v in x { u16(UInt16(bitPattern: Int16(max(-1, min(1, v)) * 32767))) }
     return d
   }
