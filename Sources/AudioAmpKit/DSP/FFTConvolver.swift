@@ -31,8 +31,9 @@ public final class FFTConvolver: @unchecked Sendable {
     let n = x.count
     guard n > 0 else { return [] }
     let l = taps.count
-    let fftSize = min(FFTPlan.powerOfTwo(atLeast: max(4 * l, 64)),
-                      FFTPlan.powerOfTwo(atLeast: n + l - 1))
+    let fftSize = min(
+      FFTPlan.powerOfTwo(atLeast: max(4 * l, 64)),
+      FFTPlan.powerOfTwo(atLeast: n + l - 1))
     let block = fftSize - l + 1
     let plan = FFTPlan.shared(size: fftSize)
     let h = spectrum(size: fftSize, plan: plan)
@@ -53,8 +54,10 @@ public final class FFTConvolver: @unchecked Sendable {
           if len < fftSize { (inBuf.pointer + len).update(repeating: 0, count: fftSize - len) }
           plan.forward(inBuf, spec)
           for k in 0..<bins {
-            let ar = sp[2 * k], ai = sp[2 * k + 1]
-            let br = hp[2 * k], bi = hp[2 * k + 1]
+            let ar = sp[2 * k]
+            let ai = sp[2 * k + 1]
+            let br = hp[2 * k]
+            let bi = hp[2 * k + 1]
             sp[2 * k] = ar * br - ai * bi
             sp[2 * k + 1] = ar * bi + ai * br
           }

@@ -99,7 +99,8 @@ public enum FIRDesign {
       let taps = design(
         order: m, lowCut: lowHz.map { ($0 - tw / 2) / fs },
         highCut: highHz.map { ($0 + tw / 2) / fs }, beta: Window.kaiserBeta(stopbandDB: target))
-      let r = measure(taps: taps, lowHz: lowHz, highHz: highHz, transitionHz: tw, sampleRate: sampleRate)
+      let r = measure(
+        taps: taps, lowHz: lowHz, highHz: highHz, transitionHz: tw, sampleRate: sampleRate)
       if r.stopbandAttenuationDB >= stopbandDB && r.passbandRippleDB <= 0.5 { return taps }
       target += 3
     }

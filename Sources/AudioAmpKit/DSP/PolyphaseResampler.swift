@@ -103,16 +103,19 @@ public enum PolyphaseResampler {
     var s1 = SIMD8<Float>()
     var i = 0
     while i < n {
-      s0 += ra.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self)
+      s0 +=
+        ra.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self)
         * rb.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self)
-      s1 += ra.loadUnaligned(fromByteOffset: (i &+ 8) &* 4, as: SIMD8<Float>.self)
+      s1 +=
+        ra.loadUnaligned(fromByteOffset: (i &+ 8) &* 4, as: SIMD8<Float>.self)
         * rb.loadUnaligned(fromByteOffset: (i &+ 8) &* 4, as: SIMD8<Float>.self)
       i &+= 16
     }
     return (s0 + s1).sum()
   }
 
-  /// Σ a[i]·(b[i] + w·d[i]) for n a multiple of 16 (two accumulations, one pass over a).
+  /// Σ a[i]·(b[i] + w·d[i]) for n a multiple of 16 (two sums, one pass over a; four
+  /// independent accumulators so the adds are not latency-bound).
   @inline(__always)
   static func dot2(
     _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ d: UnsafePointer<Float>, _ n: Int,
@@ -123,14 +126,21 @@ public enum PolyphaseResampler {
     let rd = UnsafeRawPointer(d)
     var s0 = SIMD8<Float>()
     var s1 = SIMD8<Float>()
+    var t0 = SIMD8<Float>()
+    var t1 = SIMD8<Float>()
     var i = 0
     while i < n {
-      let xa = ra.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self)
-      s0 += xa * rb.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self)
-      s1 += xa * rd.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self)
-      i &+= 8
+      let o0 = i &* 4
+      let o1 = (i &+ 8) &* 4
+      let x0 = ra.loadUnaligned(fromByteOffset: o0, as: SIMD8<Float>.self)
+      let x1 = ra.loadUnaligned(fromByteOffset: o1, as: SIMD8<Float>.self)
+      s0 += x0 * rb.loadUnaligned(fromByteOffset: o0, as: SIMD8<Float>.self)
+      s1 += x1 * rb.loadUnaligned(fromByteOffset: o1, as: SIMD8<Float>.self)
+      t0 += x0 * rd.loadUnaligned(fromByteOffset: o0, as: SIMD8<Float>.self)
+      t1 += x1 * rd.loadUnaligned(fromByteOffset: o1, as: SIMD8<Float>.self)
+      i &+= 16
     }
-    return s0.sum() + w * s1.sum()
+    return (s0 + s1).sum() + w * (t0 + t1).sum()
   }
 
   /// A tabulated kernel: `rows` phases × `tapCount` taps (a multiple of 16, zero-padded).
@@ -163,7 +173,7 @@ public enum PolyphaseResampler {
       lock.lock()
       defer { lock.unlock() }
       if let t = cache[key] { return t }
-      if cache.count >= 64 { cache.removeAll() }
+      if cache.count >= 32 { cache.removeAll() }
       let t = Table(cutoff: cut, ratio: ratio)
       cache[key] = t
       return t
