@@ -2,8 +2,9 @@ import Foundation
 import Testing
 @testable import AudioAmpKit
 
-/// Generated test signals and measurement helpers shared by the suites.
-enum Signals {
+/// Signals and measurements used by the effect, corpus and pipeline suites (the DSP suites'
+/// helpers are in DSP/DSPTestSupport.swift).
+extension Signals {
   /// A sine at `hz` Hz, `seconds` long, peak `amplitude`.
   static func sine(_ hz: Double, seconds: Double, rate: Int, amplitude: Float = 0.5) -> [Float] {
     let n = Int(seconds * Double(rate))
@@ -82,8 +83,6 @@ enum Signals {
     return (a + b) / 2
   }
 
-  /// Cents between two frequencies.
-  static func cents(_ f: Double, _ ref: Double) -> Double { 1200 * log2(f / ref) }
 }
 
 /// A fresh temporary folder for one test.
@@ -99,11 +98,4 @@ func writeWAV(_ samples: [Float], rate: Int, to path: String) {
   try! FileManager.default.createDirectory(
     atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
   try! SoundFile.writeWAV16(samples, sampleRate: rate, to: path)
-}
-
-/// When a measured check fails, keeps the signals for listening and says where they are.
-func keepForListening(_ label: String, _ signals: [(String, [Float])], rate: Int) -> String {
-  let dir = makeTempDir("failed-\(label)")
-  for (name, x) in signals { writeWAV(x.map { max(-1, min(1, $0)) }, rate: rate, to: dir + "/\(name).wav") }
-  return dir
 }

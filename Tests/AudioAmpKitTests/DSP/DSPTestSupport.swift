@@ -139,29 +139,10 @@ enum Signals {
       .appendingPathComponent("audioamp-dsp-\(name)-\(UUID().uuidString.prefix(8))")
     try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     for (label, x) in signals {
-      try? wav(x, sampleRate: sampleRate).write(to: dir.appendingPathComponent("\(label).wav"))
+      try? SoundFile.writeWAV16(x.map { max(-1, min(1, $0)) }, sampleRate: sampleRate, to: dir.appendingPathComponent("\(label).wav").path)
     }
     print("DSP test \(name) failed; signals written to \(dir.path)")
     return dir.path
   }
 
-  static func wav(_ x: [Float], sampleRate: Int) -> Data {
-    var d = Data()
-    func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { d.append(contentsOf: $0) } }
-    func u16(_ v: UInt16) { withUnsafeBytes(of: v.littleEndian) { d.append(contentsOf: $0) } }
-    d.append(contentsOf: Array("RIFF".utf8))
-    u32(UInt32(36 + 2 * x.count))
-    d.append(contentsOf: Array("WAVEfmt ".utf8))
-    u32(16)
-    u16(1)
-    u16(1)
-    u32(UInt32(sampleRate))
-    u32(UInt32(2 * sampleRate))
-    u16(2)
-    u16(16)
-    d.append(contentsOf: Array("data".utf8))
-    u32(UInt32(2 * x.count))
-    for v in x { u16(UInt16(bitPattern: Int16(max(-1, min(1, v)) * 32767))) }
-    return d
-  }
 }

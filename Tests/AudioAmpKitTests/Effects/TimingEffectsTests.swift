@@ -14,7 +14,7 @@ import Testing
     let expected = Int((Double(tone.count) / factor).rounded())
     #expect(abs(out.count - expected) <= 1)
     let f = Signals.peakFrequency(Array(out.samples.dropFirst(500).dropLast(500)), rate: rate, near: 500 * factor)
-    #expect(abs(Signals.cents(f, 500 * factor)) < 5, "measured \(f) Hz")
+    #expect(abs(Signals.cents(f, 500 * factor)) < 5, "measured \(f) Hz; audio in \(Signals.dump("speed", sampleRate: rate, [("in", tone), ("out", out.samples)]))")
   }
 
   @Test(arguments: [0.9, 1.1])
@@ -23,7 +23,7 @@ import Testing
     let expected = Double(tone.count) / factor
     #expect(abs(Double(out.count) - expected) <= 256)
     let f = Signals.peakFrequency(Array(out.samples.dropFirst(1000).dropLast(1000)), rate: rate, near: 500)
-    #expect(abs(Signals.cents(f, 500)) < 5, "measured \(f) Hz")
+    #expect(abs(Signals.cents(f, 500)) < 5, "measured \(f) Hz; audio in \(Signals.dump("tempo", sampleRate: rate, [("in", tone), ("out", out.samples)]))")
   }
 
   @Test(arguments: [-2.0, 2.0])
@@ -32,7 +32,7 @@ import Testing
     #expect(out.count == tone.count)
     let target = 500 * pow(2, semitones / 12)
     let f = Signals.peakFrequency(Array(out.samples.dropFirst(1000).dropLast(1000)), rate: rate, near: target)
-    #expect(abs(Signals.cents(f, target)) < 5, "measured \(f) Hz for \(target)")
+    #expect(abs(Signals.cents(f, target)) < 5, "measured \(f) Hz for \(target); audio in \(Signals.dump("pitch", sampleRate: rate, [("in", tone), ("out", out.samples)]))")
   }
 
   @Test func identityParametersReturnTheInputUntouched() throws {
