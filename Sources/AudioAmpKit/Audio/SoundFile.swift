@@ -15,6 +15,35 @@ public struct AudioFileInfo: Sendable, Equatable {
   public var durationSeconds: Double { sampleRate > 0 ? Double(frames) / Double(sampleRate) : 0 }
 }
 
+/// Audio file formats audioamp writes.
+public enum AudioFileFormat: String, Sendable, CaseIterable, CustomStringConvertible {
+  /// 16-bit PCM WAV (the pipeline's output).
+  case wav16 = "wav"
+  /// 16-bit FLAC (lossless, about half the size; the noise library's format).
+  case flac16 = "flac"
+  /// Ogg Vorbis.
+  case vorbis = "ogg"
+  /// Ogg Opus (8, 12, 16, 24 or 48 kHz only).
+  case opus = "opus"
+  /// MPEG-1/2 Layer III (needs a libsndfile built with LAME, as Debian's is).
+  case mp3 = "mp3"
+
+  /// The format a file name's extension asks for (`.wav`, `.flac`, `.ogg`/`.oga`, `.opus`,
+  /// `.mp3`), or nil.
+  public init?(path: String) {
+    switch (path as NSString).pathExtension.lowercased() {
+    case "wav": self = .wav16
+    case "flac": self = .flac16
+    case "ogg", "oga": self = .vorbis
+    case "opus": self = .opus
+    case "mp3": self = .mp3
+    default: return nil
+    }
+  }
+
+  public var description: String { rawValue }
+}
+
 /// A libsndfile handle open for reading; the only type in the package that calls libsndfile.
 ///
 /// Reads return mono `Float` samples (the mean of all channels) at the file's own rate. The
@@ -126,19 +155,37 @@ public final class SoundFile {
 
   /// Writes `samples` (mono, nominal range [-1, 1]) as a 16-bit PCM WAV file at `path`.
   ///
+  /// The same as `write(_:sampleRate:to:format:)` with `.wav16`.
+  public static func writeWAV16(_ samples: [Float], sampleRate: Int, to path: String) throws {
+    try write(samples, sampleRate: sampleRate, to: path, format: .wav16)
+  }
+
+  /// Writes `samples` (mono, nominal range [-1, 1]) to `path` in `format`.
+  ///
   /// The data goes to a hidden temporary file beside `path` that is renamed over `path` only once
   /// it is complete and closed, so an interrupted run never leaves a partial file under the final
   /// name. Samples beyond full scale are clamped by libsndfile (the pipeline's clip guard makes
-  /// sure that does not happen silently); conversion rounds to nearest without dither, so the
-  /// same samples always give the same bytes.
-  public static func writeWAV16(_ samples: [Float], sampleRate: Int, to path: String) throws {
+  /// sure that does not happen silently); PCM conversion rounds to nearest without dither, so the
+  /// same samples always give the same bytes. Throws `AudioFileError.writeFailed` with
+  /// libsndfile's message, e.g. when this libsndfile cannot encode the format or the rate.
+  public static func write(_ samples: [Float], sampleRate: Int, to path: String, format: AudioFileFormat) throws {
     let url = URL(fileURLWithPath: path)
     let tmp = url.deletingLastPathComponent()
       .appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())").path
     var sfinfo = SF_INFO()
     sfinfo.samplerate = Int32(sampleRate)
     sfinfo.channels = 1
-    sfinfo.format = Int32(SF_FORMAT_WAV | SF_FORMAT_PCM_16)
+    switch format {
+    case .wav16: sfinfo.format = Int32(SF_FORMAT_WAV | SF_FORMAT_PCM_16)
+    case .flac16: sfinfo.format = Int32(SF_FORMAT_FLAC | SF_FORMAT_PCM_16)
+    case .vorbis: sfinfo.format = Int32(SF_FORMAT_OGG | SF_FORMAT_VORBIS)
+    case .opus: sfinfo.format = Int32(SF_FORMAT_OGG | SF_FORMAT_OPUS)
+    case .mp3: sfinfo.format = Int32(SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III)
+    }
+    guard sf_format_check(&sfinfo) == SF_TRUE else {
+      throw AudioFileError.writeFailed(
+        path: path, reason: "this libsndfile cannot write \(format) at \(sampleRate) Hz")
+    }
     guard let h = sf_open(tmp, Int32(SFM_WRITE), &sfinfo) else {
       throw AudioFileError.writeFailed(path: path, reason: String(cString: sf_strerror(nil)))
     }
