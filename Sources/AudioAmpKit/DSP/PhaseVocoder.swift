@@ -126,6 +126,7 @@ public enum PhaseVocoder {
       // Σ w² = 1.5 normalisation holds up to the edges and nothing fades in.
       var k = -(half / hop) + 1
       var prevTa = 0
+      let endOffset = Int((Double(outCount) / ratio).rounded()) - outCount
       var first = true
       var advanceTables: [Int: [Float]] = [:]
       func expectedAdvance(_ ha: Int) -> [Float] {
@@ -156,7 +157,18 @@ public enum PhaseVocoder {
                 let pk = pkp.baseAddress!
                 while k * hop - half < outCount {
                   let ts = k * hop
-                  let ta = Int((Double(k) * hs / ratio).rounded())
+                  // Output time tₛ maps to input time tₛ/ratio inside the signal; frames centred
+                  // before its start or after its end keep the edge offset (slope 1) so that
+                  // their samples that land inside the output read the input's first and last
+                  // samples rather than the zero padding, which would dip the level at the edges.
+                  let ta: Int
+                  if ts <= 0 {
+                    ta = ts
+                  } else if ts >= outCount {
+                    ta = endOffset + ts
+                  } else {
+                    ta = Int((Double(ts) / ratio).rounded())
+                  }
                   // Windowed analysis frame centred on ta, zero outside the input.
                   let start = ta - half
                   if start >= 0 && start + size <= n {

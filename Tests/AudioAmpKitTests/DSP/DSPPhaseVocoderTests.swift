@@ -69,6 +69,36 @@ struct DSPPhaseVocoderTests {
     }
   }
 
+  /// Loss of phase coherence between partials ("phasiness") shows up as a wobbling level on a
+  /// steady harmonic tone; the 20 ms frame level must stay within 1 dB of its median.
+  @Test(
+    "stretched and pitch-shifted harmonic tones keep a steady level",
+    arguments: [("stretch", 0.8), ("stretch", 1.25), ("pitch", -4), ("pitch", 3)])
+  func harmonicToneLevelIsSteady(kind: String, amount: Double) {
+    let n = 2 * Self.fs
+    let x = Signals.harmonicTone(150, harmonics: 10, sampleRate: Self.fs, count: n)
+    let y =
+      kind == "stretch"
+      ? PhaseVocoder.stretch(x, by: amount, sampleRate: Self.fs)
+      : PhaseVocoder.pitchShift(x, semitones: amount, sampleRate: Self.fs)
+    // Frames of a whole number of periods (≈ 60 ms), so a steady tone has a steady level.
+    let period = Double(Self.fs) / (kind == "stretch" ? 150 : 150 * pow(2, amount / 12))
+    let frame = Int((period * (0.06 * Double(Self.fs) / period).rounded()).rounded())
+    var levels: [Double] = []
+    var start = 0
+    while start + frame <= y.count {
+      levels.append(20 * log10(Signals.rms(y[start..<(start + frame)])))
+      start += frame
+    }
+    let median = levels.sorted()[levels.count / 2]
+    let worst = levels.map { abs($0 - median) }.max() ?? 0
+    print("\(kind) \(amount): frame level within \(worst) dB of median")
+    #expect(worst < 0.5, "\(kind) \(amount): level deviates \(worst) dB from its median")
+    if worst >= 0.5 {
+      Signals.dump("pv-level-\(kind)", sampleRate: Self.fs, [("in", x), ("out", y)])
+    }
+  }
+
   @Test("empty and shorter-than-a-frame inputs keep exact lengths")
   func shortInputsKeepLengths() {
     for n in [0, 1, 3, 100, 700, 1023, 1025] {
