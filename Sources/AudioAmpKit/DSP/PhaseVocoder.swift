@@ -25,10 +25,12 @@ public enum PhaseVocoder {
   /// - Parameters:
   ///   - ratio: output duration / input duration, in (0, 8]; 1 returns `x` unchanged.
   ///   - sampleRate: Hz, > 0; sets the frame length (see ``frameSize(sampleRate:)``).
-  /// - Returns: exactly `Int((Double(x.count) * ratio).rounded())` samples. Frames are centred
-  ///   on the signal edges with zero padding, so the first and last samples are reconstructed
-  ///   at full level (no fade). Inputs shorter than a frame still give the exact length; empty
-  ///   input gives empty output.
+  /// - Returns: exactly `Int((Double(x.count) * ratio).rounded())` samples. Output time t maps
+  ///   to input time t/ratio; frames run from before the first to after the last sample (zero
+  ///   padding outside the input, edge frames keeping the edge's time offset), so every output
+  ///   sample gets all four overlapping frames and the first and last samples come out at full
+  ///   level (no fade; a steady tone stays within 0.1 dB up to the edges). Inputs shorter than a
+  ///   frame still give the exact length; empty input gives empty output.
   public static func stretch(_ x: [Float], by ratio: Double, sampleRate: Int) -> [Float] {
     precondition(ratio > 0 && ratio <= 8 && ratio.isFinite, "stretch ratio must be in (0, 8]")
     precondition(sampleRate > 0, "sample rate must be positive")
