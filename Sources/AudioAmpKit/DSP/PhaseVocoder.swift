@@ -25,10 +25,12 @@ public enum PhaseVocoder {
   /// - Parameters:
   ///   - ratio: output duration / input duration, in (0, 8]; 1 returns `x` unchanged.
   ///   - sampleRate: Hz, > 0; sets the frame length (see ``frameSize(sampleRate:)``).
-  /// - Returns: exactly `Int((Double(x.count) * ratio).rounded())` samples. Frames are centred
-  ///   on the signal edges with zero padding, so the first and last samples are reconstructed
-  ///   at full level (no fade). Inputs shorter than a frame still give the exact length; empty
-  ///   input gives empty output.
+  /// - Returns: exactly `Int((Double(x.count) * ratio).rounded())` samples. Output time t maps
+  ///   to input time t/ratio; frames run from before the first to after the last sample (zero
+  ///   padding outside the input, edge frames keeping the edge's time offset), so every output
+  ///   sample gets all four overlapping frames and the first and last samples come out at full
+  ///   level (no fade; a steady tone stays within 0.1 dB up to the edges). Inputs shorter than a
+  ///   frame still give the exact length; empty input gives empty output.
   public static func stretch(_ x: [Float], by ratio: Double, sampleRate: Int) -> [Float] {
     precondition(ratio > 0 && ratio <= 8 && ratio.isFinite, "stretch ratio must be in (0, 8]")
     precondition(sampleRate > 0, "sample rate must be positive")
@@ -126,6 +128,7 @@ public enum PhaseVocoder {
       // Σ w² = 1.5 normalisation holds up to the edges and nothing fades in.
       var k = -(half / hop) + 1
       var prevTa = 0
+      let endOffset = Int((Double(outCount) / ratio).rounded()) - outCount
       var first = true
       var advanceTables: [Int: [Float]] = [:]
       func expectedAdvance(_ ha: Int) -> [Float] {
@@ -156,7 +159,18 @@ public enum PhaseVocoder {
                 let pk = pkp.baseAddress!
                 while k * hop - half < outCount {
                   let ts = k * hop
-                  let ta = Int((Double(k) * hs / ratio).rounded())
+                  // Output time tₛ maps to input time tₛ/ratio inside the signal; frames centred
+                  // before its start or after its end keep the edge offset (slope 1) so that
+                  // their samples that land inside the output read the input's first and last
+                  // samples rather than the zero padding, which would dip the level at the edges.
+                  let ta: Int
+                  if ts <= 0 {
+                    ta = ts
+                  } else if ts >= outCount {
+                    ta = endOffset + ts
+                  } else {
+                    ta = Int((Double(ts) / ratio).rounded())
+                  }
                   // Windowed analysis frame centred on ta, zero outside the input.
                   let start = ta - half
                   if start >= 0 && start + size <= n {

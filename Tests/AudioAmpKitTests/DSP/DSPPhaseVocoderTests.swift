@@ -18,6 +18,7 @@ struct DSPPhaseVocoderTests {
       let want = hz * pow(2, semitones / 12)
       let got = Signals.peakFrequency(y, sampleRate: Self.fs)
       let err = Signals.cents(got, want)
+      print(String(format: "pitch %+.0f st, sine %.0f Hz: %+.3f cents", semitones, hz, err))
       #expect(abs(err) < 5, "\(hz) Hz, \(semitones) st: \(got) Hz, want \(want), \(err) cents")
       if abs(err) >= 5 { Signals.dump("pitch-sine", sampleRate: Self.fs, [("in", x), ("out", y)]) }
     }
@@ -39,6 +40,9 @@ struct DSPPhaseVocoderTests {
       y, sampleRate: Self.fs, minHz: 5 * want * 0.97, maxHz: 5 * want * 1.03)
     let err = Signals.cents(got, want)
     let err5 = Signals.cents(got5, 5 * want)
+    print(
+      String(
+        format: "pitch %+.0f st, harmonic tone: f0 %+.3f, h5 %+.3f cents", semitones, err, err5))
     #expect(abs(err) < 5, "\(semitones) st: f0 \(got) Hz, want \(want), \(err) cents")
     #expect(abs(err5) < 5, "\(semitones) st: h5 \(got5) Hz, want \(5 * want), \(err5) cents")
     if abs(err) >= 5 || abs(err5) >= 5 {
@@ -56,6 +60,7 @@ struct DSPPhaseVocoderTests {
       #expect(abs(y.count - Int((Double(n) * ratio).rounded())) <= 256)
       let got = Signals.peakFrequency(y, sampleRate: Self.fs)
       let err = Signals.cents(got, hz)
+      print(String(format: "stretch %.2f, sine %.0f Hz: %+.3f cents", ratio, hz, err))
       #expect(abs(err) < 5, "\(hz) Hz, ratio \(ratio): \(got) Hz, \(err) cents")
       // No fade-in: the first 256 samples carry the sine's level (within 1.5 dB).
       let head = 20 * log10(Signals.rms(y[0..<256]) / Signals.rms(x[0..<256]))
@@ -66,6 +71,36 @@ struct DSPPhaseVocoderTests {
       if abs(err) >= 5 || abs(head) >= 1.5 || abs(tail) >= 1.5 {
         Signals.dump("stretch", sampleRate: Self.fs, [("in", x), ("out", y)])
       }
+    }
+  }
+
+  /// Loss of phase coherence between partials ("phasiness") shows up as a wobbling level on a
+  /// steady harmonic tone; the 20 ms frame level must stay within 1 dB of its median.
+  @Test(
+    "stretched and pitch-shifted harmonic tones keep a steady level",
+    arguments: [("stretch", 0.8), ("stretch", 1.25), ("pitch", -4), ("pitch", 3)])
+  func harmonicToneLevelIsSteady(kind: String, amount: Double) {
+    let n = 2 * Self.fs
+    let x = Signals.harmonicTone(150, harmonics: 10, sampleRate: Self.fs, count: n)
+    let y =
+      kind == "stretch"
+      ? PhaseVocoder.stretch(x, by: amount, sampleRate: Self.fs)
+      : PhaseVocoder.pitchShift(x, semitones: amount, sampleRate: Self.fs)
+    // Frames of a whole number of periods (≈ 60 ms), so a steady tone has a steady level.
+    let period = Double(Self.fs) / (kind == "stretch" ? 150 : 150 * pow(2, amount / 12))
+    let frame = Int((period * (0.06 * Double(Self.fs) / period).rounded()).rounded())
+    var levels: [Double] = []
+    var start = 0
+    while start + frame <= y.count {
+      levels.append(20 * log10(Signals.rms(y[start..<(start + frame)])))
+      start += frame
+    }
+    let median = levels.sorted()[levels.count / 2]
+    let worst = levels.map { abs($0 - median) }.max() ?? 0
+    print("\(kind) \(amount): frame level within \(worst) dB of median")
+    #expect(worst < 0.5, "\(kind) \(amount): level deviates \(worst) dB from its median")
+    if worst >= 0.5 {
+      Signals.dump("pv-level-\(kind)", sampleRate: Self.fs, [("in", x), ("out", y)])
     }
   }
 

@@ -35,6 +35,7 @@ struct DSPResamplerTests {
       let y = PolyphaseResampler.resample(x, factor: factor)
       let got = Signals.peakFrequency(y, sampleRate: fs)
       let err = Signals.cents(got, hz * factor)
+      print(String(format: "resample %.4f, sine %.0f Hz: %+.5f cents", factor, hz, err))
       #expect(abs(err) < 1, "factor \(factor), \(hz) Hz: \(got) Hz, \(err) cents")
       if abs(err) >= 1 { Signals.dump("resample-freq", sampleRate: fs, [("in", x), ("out", y)]) }
     }
