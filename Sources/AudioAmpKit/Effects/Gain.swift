@@ -2,17 +2,14 @@
 ///
 /// Output length equals input length. 0 dB returns the input untouched. A gain that would push
 /// samples past full scale is caught by the clip guard at the end of the chain, never silently.
-public struct Gain: Effect {
+public struct Gain: ScalarEffect {
   public static let name = "gain"
+  public static let parameterKey = "db"
   /// Gain in dB.
-  public let db: NumberSpec
+  public let spec: NumberSpec
 
   /// Creates the effect.
-  public init(db: NumberSpec) { self.db = db }
-
-  public func draw(_ context: EffectContext, using rng: inout UtteranceRNG) -> Double {
-    db.draw(using: &rng)
-  }
+  public init(db: NumberSpec) { spec = db }
 
   public func apply(_ gainDB: Double, to audio: AudioBuffer) -> EffectOutput {
     guard gainDB != 0 else { return EffectOutput(audio: audio) }
@@ -23,6 +20,4 @@ public struct Gain: Effect {
     }
     return EffectOutput(audio: out)
   }
-
-  public func record(_ gainDB: Double) -> [(String, JSONValue)] { [("db", .number(gainDB))] }
 }

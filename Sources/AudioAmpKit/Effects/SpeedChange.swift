@@ -4,23 +4,18 @@
 /// Factor f > 1 is faster: the output holds round(n / f) samples and every frequency is
 /// multiplied by f. Resampling is band-limited (`PolyphaseResampler`), so a speed-up does not
 /// fold high frequencies back into the band. Factor 1 returns the input untouched.
-public struct SpeedChange: Effect {
+public struct SpeedChange: ScalarEffect {
   public static let name = "speed"
+  public static let parameterKey = "factor"
   /// Speed factor.
-  public let factor: NumberSpec
+  public let spec: NumberSpec
 
   /// Creates the effect.
-  public init(factor: NumberSpec) { self.factor = factor }
-
-  public func draw(_ context: EffectContext, using rng: inout UtteranceRNG) -> Double {
-    factor.draw(using: &rng)
-  }
+  public init(factor: NumberSpec) { spec = factor }
 
   public func apply(_ f: Double, to audio: AudioBuffer) -> EffectOutput {
     guard f != 1 else { return EffectOutput(audio: audio) }
     return EffectOutput(
       audio: AudioBuffer(samples: PolyphaseResampler.resample(audio.samples, factor: f), sampleRate: audio.sampleRate))
   }
-
-  public func record(_ f: Double) -> [(String, JSONValue)] { [("factor", .number(f))] }
 }

@@ -3,23 +3,18 @@
 /// Factor f > 1 is faster: the output holds about n / f samples (within one vocoder hop) and
 /// frequencies stay where they were. Uses the same phase vocoder as `PitchShift`. Factor 1
 /// returns the input untouched.
-public struct TempoChange: Effect {
+public struct TempoChange: ScalarEffect {
   public static let name = "tempo"
+  public static let parameterKey = "factor"
   /// Tempo factor.
-  public let factor: NumberSpec
+  public let spec: NumberSpec
 
   /// Creates the effect.
-  public init(factor: NumberSpec) { self.factor = factor }
-
-  public func draw(_ context: EffectContext, using rng: inout UtteranceRNG) -> Double {
-    factor.draw(using: &rng)
-  }
+  public init(factor: NumberSpec) { spec = factor }
 
   public func apply(_ f: Double, to audio: AudioBuffer) -> EffectOutput {
     guard f != 1 else { return EffectOutput(audio: audio) }
     let out = PhaseVocoder.stretch(audio.samples, by: 1 / f, sampleRate: audio.sampleRate)
     return EffectOutput(audio: AudioBuffer(samples: out, sampleRate: audio.sampleRate))
   }
-
-  public func record(_ f: Double) -> [(String, JSONValue)] { [("factor", .number(f))] }
 }
