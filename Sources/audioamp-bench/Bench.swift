@@ -56,9 +56,10 @@ struct Bench: ParsableCommand {
     if !noKernels {
       print("\n-- kernels (in memory, one core, median of \(repeats))")
       for row in KernelBench.run(audioSeconds: 60, repeats: repeats) {
-        print(String(format: "%-34@ %9.0f× realtime  %@", row.name as NSString, row.realtimeFactor, row.detail))
+        print(pad(row.name, 48) + String(format: "%9.0f× realtime  ", row.realtimeFactor) + row.detail)
       }
     }
+    try effectFigures(corpus: "\(work)/corpus", files: files, rate: rate, totalSeconds: totalSeconds)
 
     // The phone pipeline through the real CLI code path (read, effects, write, manifest).
     let recipe = """
@@ -92,7 +93,7 @@ struct Bench: ParsableCommand {
       }
       let rtf = totalSeconds / median(times)
       if jobs == 1 { ours1 = rtf }
-      print(String(format: "audioamp, %d job%@:%@ %8.0f× realtime  (median wall %.2f s)", jobs, jobs == 1 ? "" : "s", jobs == 1 ? " " : "", rtf, median(times)))
+      print(pad("audioamp, \(jobs) job\(jobs == 1 ? "" : "s")", 48) + String(format: "%9.0f× realtime  (median wall %.2f s)", rtf, median(times)))
     }
 
     if !noSox {
@@ -117,10 +118,63 @@ struct Bench: ParsableCommand {
         times.append(Date().timeIntervalSince(t0))
       }
       let soxRTF = totalSeconds / median(times)
-      print(String(format: "sox -m … sinc 300-3400 speed 1.1 pitch 200, 1 process at a time: %8.0f× realtime  (median wall %.2f s)", soxRTF, median(times)))
-      print(String(format: "ratio audioamp (1 job) / sox: %.2f×", ours1 / soxRTF))
+      print(pad("sox -m, sinc 300-3400, speed 1.1, pitch 200", 48) + String(format: "%9.0f× realtime  (median wall %.2f s; one process per file, one at a time)", soxRTF, median(times)))
+      print(pad("ratio audioamp (1 job) / sox", 48) + String(format: "%9.2f×", ours1 / soxRTF))
     }
   }
+
+  /// Each effect through the real Effect API on the whole corpus in memory, one core; then
+  /// reading and writing the WAV files alone.
+  func effectFigures(corpus: String, files: Int, rate: Int, totalSeconds: Double) throws {
+    print("\n-- effects through the Effect API on the corpus in memory (one core, median of \(repeats))")
+    let paths = (0..<files).map { String(format: "%@/utt%04d.wav", corpus, $0) }
+    var audio: [AudioBuffer] = []
+    let readTime = try time { audio = try paths.map { try AudioLoader.load(path: $0, sampleRate: rate) } }
+    let noise = NoiseMix(pools: [.init(weight: 1, files: try NoiseLibrary(root: "noise-library").files(in: "cell-phone"))], snrDB: .constant(10))
+    func run<E: Effect>(_ name: String, _ effect: E, check: (Int, Int) -> Bool) throws {
+      var outCount = 0
+      let t = try time {
+        outCount = 0
+        for (i, a) in audio.enumerated() {
+          var rng = UtteranceRNG(seed: 1, utteranceID: "utt\(i)", variant: 0)
+          let ctx = EffectContext(utterance: Utterance(id: "utt\(i)", audioPath: paths[i], text: "", origin: "bench"), sampleRate: rate, sampleCount: a.count)
+          let p = try effect.draw(ctx, using: &rng)
+          let out = try effect.apply(p, to: a)
+          guard check(a.count, out.audio.count) else { throw ValidationError("\(name): output length \(out.audio.count) for input \(a.count)") }
+          outCount += 1
+        }
+      }
+      print(pad(name, 48) + String(format: "%9.0f× realtime", totalSeconds / t))
+    }
+    try run("noise (cell-phone FLAC seek+decode, mix)", noise) { $0 == $1 }
+    try run("band_limit 300-3400 Hz", BandLimit(lowHz: .constant(300), highHz: .constant(3400))) { $0 == $1 }
+    try run("speed 1.1", SpeedChange(factor: .constant(1.1))) { abs(Int((Double($0) / 1.1).rounded()) - $1) <= 1 }
+    try run("speed uniform [0.9, 1.1]", SpeedChange(factor: .uniform(0.9, 1.1))) { abs(Double($0) / Double($1) - 1) < 0.12 }
+    try run("pitch +2 semitones", PitchShift(semitones: .constant(2))) { $0 == $1 }
+    try run("pitch uniform [-2, 2]", PitchShift(semitones: .uniform(-2, 2))) { $0 == $1 }
+    try run("tempo 1.1", TempoChange(factor: .constant(1.1))) { abs(Int((Double($0) / 1.1).rounded()) - $1) <= 1 }
+    try run("gain +3 dB", Gain(db: .constant(3))) { $0 == $1 }
+    print(pad("read 16 kHz WAV (libsndfile)", 48) + String(format: "%9.0f× realtime", totalSeconds / readTime))
+    let dir = corpus + "/../write-test"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let writeTime = try time {
+      for (i, a) in audio.enumerated() { try SoundFile.writeWAV16(a.samples, sampleRate: rate, to: "\(dir)/\(i).wav") }
+    }
+    print(pad("write 16-bit WAV (temp + rename)", 48) + String(format: "%9.0f× realtime", totalSeconds / writeTime))
+  }
+
+  /// Median wall time of `repeats` runs of `body`.
+  func time(_ body: () throws -> Void) throws -> Double {
+    var t: [Double] = []
+    for _ in 0..<repeats {
+      let t0 = Date()
+      try body()
+      t.append(Date().timeIntervalSince(t0))
+    }
+    return median(t)
+  }
+
+  func pad(_ s: String, _ width: Int) -> String { s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count) }
 
   func median(_ x: [Double]) -> Double {
     let s = x.sorted()

@@ -158,7 +158,7 @@ struct Fixture {
 
   /// Each bad input: the message names the utterance and the file, good outputs before it are
   /// complete, and --keep-going logs it and finishes the rest.
-  @Test(arguments: ["corrupt", "truncated", "missing", "notJSON", "noAudio", "silent"])
+  @Test(arguments: ["corrupt", "truncated", "missing", "notJSON", "noAudio", "empty", "silent"])
   func badInputIsReportedAndNothingWrittenIsDamaged(kind: String) throws {
     let fx = try Fixture(name: "bad-\(kind)")
     let badPath = fx.dir + "/corpus/audio/bad.wav"
@@ -181,6 +181,9 @@ struct Fixture {
     case "noAudio":
       line = #"{"text": "bad one", "id": "bad-001"}"#
       phrase = "transcript without audio"
+    case "empty":
+      try SoundFile.writeWAV16([], sampleRate: 16000, to: badPath)
+      phrase = "holds no audio samples"
     default:
       try SoundFile.writeWAV16([Float](repeating: 0, count: 16000), sampleRate: 16000, to: badPath)
       phrase = "silent"

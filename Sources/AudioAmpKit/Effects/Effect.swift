@@ -8,6 +8,13 @@ public struct EffectContext: Sendable {
   public var sampleRate: Int
   /// Length of the audio reaching the effect (earlier effects may have changed it), samples.
   public var sampleCount: Int
+
+  /// Creates a context.
+  public init(utterance: Utterance, sampleRate: Int, sampleCount: Int) {
+    self.utterance = utterance
+    self.sampleRate = sampleRate
+    self.sampleCount = sampleCount
+  }
 }
 
 /// The audio an effect produced plus what it measured while doing so (for the manifest).
