@@ -6,17 +6,23 @@ struct Mix: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Run a recipe over a corpus and write the augmented set.",
     discussion: """
-      Reads every utterance of --input (a JSON-lines manifest, or a Kaldi data directory with \
-      wav.scp and text), applies the recipe's effects --variants times with a separate random \
-      stream per (seed, utterance, variant), and writes:
+      Reads every utterance of --input, applies the recipe's effects --variants times with a \
+      separate random stream per (seed, utterance, variant), and writes:
 
-        DIR/audio/<id>__v<k>.wav   16-bit PCM WAV at the recipe's sample_rate
+        DIR/audio/<id>__v<k>.wav   16-bit PCM WAV at the recipe's sample_rate (jsonl, kaldi)
         DIR/manifest.jsonl         one line per output: path, duration, transcript, drawn parameters
-        DIR/wav.scp text utt2spk spk2utt   as well, when the input is a Kaldi data directory
+        DIR/wav.scp text utt2spk spk2utt   as well, for --output-format kaldi
         DIR/failures.tsv           bad utterances, with --keep-going
         DIR/summary.json           counts and hours
 
-      The same command with the same seed writes the same bytes whatever --jobs is.
+      The output mirrors the input's format unless --output-format says otherwise. The same \
+      command with the same seed writes the same bytes whatever --jobs is. Interrupted (even by \
+      kill -9)? Run the same command again: it resumes where the last checkpoint left off and \
+      ends with the same bytes as an uninterrupted run.
+
+      On a cluster, give each task --shard K/N (or --shard auto under a SLURM array or a \
+      Kubernetes Indexed Job), all with the same --output on a shared file system, then run \
+      `audioamp merge DIR` once.
       """)
 
   @Option(name: .long, help: ArgumentHelp("Recipe file (YAML).", valueName: "file"))
@@ -46,6 +52,18 @@ struct Mix: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Noise library folder holding index.tsv.", valueName: "dir"))
   var noiseLibrary: String = "noise-library"
 
+  @Option(name: .long, help: ArgumentHelp("This task's share: K/N (1-based), or auto (SLURM array / Kubernetes Indexed Job).", valueName: "K/N|auto"))
+  var shard: String?
+
+  @Option(name: .long, help: ArgumentHelp("Shard count for --shard auto when the environment does not give it.", valueName: "n"))
+  var shardCount: Int?
+
+  @Option(name: .long, help: ArgumentHelp("Output layout: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")) (default: mirror the input).", valueName: "format"))
+  var outputFormat: String?
+
+  @Flag(name: .long, help: "No progress output; only errors and the closing summary.")
+  var quiet = false
+
   func validate() throws {
     guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1 (got \(jobs))") }
     if let v = variants, v < 1 { throw ValidationError("--variants must be at least 1 (got \(v))") }
@@ -54,6 +72,17 @@ struct Mix: ParsableCommand {
     }
     guard FileManager.default.fileExists(atPath: input) else {
       throw ValidationError("--input \(input): no such file or folder")
+    }
+    if let f = outputFormat, OutputFormat(rawValue: f) == nil {
+      throw ValidationError("--output-format \(f): choose one of \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    if let n = shardCount, n < 1 { throw ValidationError("--shard-count must be at least 1 (got \(n))") }
+    if let s = shard {
+      do {
+        _ = try ShardSpec.parse(s, environment: ProcessInfo.processInfo.environment, countOverride: shardCount)
+      } catch {
+        throw ValidationError("\(error)")
+      }
     }
   }
 
@@ -65,9 +94,25 @@ struct Mix: ParsableCommand {
     o.keepGoing = keepGoing
     o.overwrite = overwrite
     o.noiseLibrary = noiseLibrary
+    o.outputFormat = outputFormat.flatMap(OutputFormat.init(rawValue:))
+    if let s = shard {
+      o.shard = try ShardSpec.parse(s, environment: ProcessInfo.processInfo.environment, countOverride: shardCount)
+    }
+    let terminal = isatty(2) == 1
+    o.countEntries = !quiet
+    var lastLog = Date.distantPast
     let summary: MixSummary
     do {
-      summary = try MixJob.run(o, log: warn)
+      summary = try MixJob.run(o) { p in
+        guard !quiet else { return }
+        if terminal {
+          FileHandle.standardError.write(Data(("\r\u{1B}[K" + ProgressLine.bar(p)).utf8))
+        } else if Date().timeIntervalSince(lastLog) >= 10 {
+          lastLog = Date()
+          warn(ProgressLine.log(p))
+        }
+      }
+      if terminal && !quiet { FileHandle.standardError.write(Data("\n".utf8)) }
     } catch let e as RecipeError {
       fail(e.description, code: 2)
     } catch let e as MixStopped {
@@ -77,13 +122,14 @@ struct Mix: ParsableCommand {
       fail("\(error)", code: 1)
     }
     for w in summary.warnings { warn("warning: \(w)") }
-    let rtf = summary.secondsOut / max(summary.wallSeconds, 1e-9)
-    print(
-      String(
-        format: "%d utterances → %d outputs, %d failed; %.2f h in, %.2f h out (×%.1f); %.1f s wall, %.0f× realtime; wrote %@",
-        summary.utterances, summary.outputs, summary.failures, summary.secondsIn / 3600, summary.secondsOut / 3600,
-        summary.secondsIn > 0 ? summary.secondsOut / summary.secondsIn : 0, summary.wallSeconds, rtf,
-        (output as NSString).appendingPathComponent("manifest.jsonl")))
+    let rtf = summary.secondsInThisAttempt / max(summary.wallSeconds, 1e-9)
+    var line = String(
+      format: "%d utterances → %d outputs, %d failed; %.2f h in, %.2f h out (×%.1f); %.1f s wall, %.0f× realtime",
+      summary.utterances, summary.outputs, summary.failures, summary.secondsIn / 3600, summary.secondsOut / 3600,
+      summary.secondsIn > 0 ? summary.secondsOut / summary.secondsIn : 0, summary.wallSeconds, rtf)
+    if summary.resumedEntries > 0 { line += "; resumed after \(summary.resumedEntries) finished entries" }
+    print(line + "; wrote \(summary.manifestPath)")
+    if o.shard.count > 1 { print("shard \(o.shard) done; when every shard is done, run: audioamp merge \(output)") }
     if summary.failures > 0 {
       warn("\(summary.failures) utterances failed; see \((output as NSString).appendingPathComponent("failures.tsv"))")
       throw ExitCode(3)

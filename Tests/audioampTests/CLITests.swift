@@ -227,15 +227,19 @@ struct Fixture {
     #expect(r.stderr.contains("cannot create the output folder") && r.stderr.contains("choose a writable --output"), "stderr: \(r.stderr)")
   }
 
-  @Test func anEarlierRunIsNotOverwrittenUnlessAsked() throws {
+  @Test func theSameCommandResumesButADifferentRunIsRefused() throws {
     let fx = try Fixture()
-    #expect(try fx.mix("out").status == 0)
+    #expect(try fx.mix("out", ["--seed", "1"]).status == 0)
     let before = fx.bytes("out/manifest.jsonl")
-    let again = try fx.mix("out")
-    #expect(again.status == 1 && again.stderr.contains("--overwrite"))
+    let again = try fx.mix("out", ["--seed", "1"])
+    #expect(again.status == 0 && again.stdout.contains("resumed after 3 finished entries"), "\(again.stdout)")
     #expect(fx.bytes("out/manifest.jsonl") == before)
-    #expect(try fx.mix("out", ["--overwrite"]).status == 0)
+    let other = try fx.mix("out", ["--seed", "2"])
+    #expect(other.status == 1)
+    #expect(other.stderr.contains("holds a different run (seed was 1, now 2)") && other.stderr.contains("--overwrite"), "\(other.stderr)")
     #expect(fx.bytes("out/manifest.jsonl") == before)
+    #expect(try fx.mix("out", ["--seed", "2", "--overwrite"]).status == 0)
+    #expect(fx.bytes("out/manifest.jsonl") != before)
   }
 
   @Test func badRecipesExitWithTheirLocations() throws {

@@ -10,8 +10,12 @@ public struct OutputRecord: Sendable {
   public var relativeAudioPath: String
   /// Audio path as the user would reach it (the output folder joined with the relative path).
   public var audioPath: String
+  /// Output length in samples.
+  public var sampleCount: Int
+  /// Output sample rate, Hz.
+  public var sampleRate: Int
   /// Output length in seconds.
-  public var durationSeconds: Double
+  public var durationSeconds: Double { Double(sampleCount) / Double(sampleRate) }
   /// The recipe seed.
   public var seed: UInt64
   /// The utterance stream key (`UtteranceRNG.key`).
@@ -22,14 +26,15 @@ public struct OutputRecord: Sendable {
   /// Creates a record.
   public init(
     id: String, source: Utterance, variant: Int, relativeAudioPath: String, audioPath: String,
-    durationSeconds: Double, seed: UInt64, streamKey: UInt64, effects: [JSONValue]
+    sampleCount: Int, sampleRate: Int, seed: UInt64, streamKey: UInt64, effects: [JSONValue]
   ) {
     self.id = id
     self.source = source
     self.variant = variant
     self.relativeAudioPath = relativeAudioPath
     self.audioPath = audioPath
-    self.durationSeconds = durationSeconds
+    self.sampleCount = sampleCount
+    self.sampleRate = sampleRate
     self.seed = seed
     self.streamKey = streamKey
     self.effects = effects

@@ -5,7 +5,7 @@ import Foundation
 public struct MixOptions: Sendable {
   /// Recipe file.
   public var recipePath: String
-  /// JSON-lines manifest or Kaldi data directory.
+  /// Corpus to read (any format `CorpusFormat` recognises).
   public var inputPath: String
   /// Output folder.
   public var outputDirectory: String
@@ -17,10 +17,16 @@ public struct MixOptions: Sendable {
   public var jobs: Int = 1
   /// Log bad utterances to failures.tsv and go on, instead of stopping at the first.
   public var keepGoing = false
-  /// Replace the outputs of an earlier run in the same folder.
+  /// Replace an earlier, different run in the same folder instead of refusing.
   public var overwrite = false
   /// Noise library folder (holding index.tsv); nil looks for ./noise-library.
   public var noiseLibrary: String?
+  /// This machine's share of the corpus.
+  public var shard = ShardSpec.whole
+  /// Output layout; nil mirrors the input's format.
+  public var outputFormat: OutputFormat?
+  /// Count the corpus first so progress can show a percentage and an ETA.
+  public var countEntries = false
 
   /// Creates options with the required paths.
   public init(recipePath: String, inputPath: String, outputDirectory: String) {
@@ -28,6 +34,22 @@ public struct MixOptions: Sendable {
     self.inputPath = inputPath
     self.outputDirectory = outputDirectory
   }
+}
+
+/// How far a run has got, reported after every batch.
+public struct MixProgress: Sendable {
+  /// Corpus entries visited so far (including skipped and other shards' entries).
+  public var entriesVisited: Int
+  /// Corpus entries in all, when counted first.
+  public var totalEntries: Int?
+  /// Entries skipped because an earlier run of the same command had finished them.
+  public var resumedEntries: Int
+  /// Totals of this run or shard so far (including what earlier attempts finished).
+  public var totals: RunTotals
+  /// Seconds of source audio processed by this attempt.
+  public var sourceSecondsThisAttempt: Double
+  /// Wall-clock seconds since this attempt started.
+  public var wallSeconds: Double
 }
 
 /// What a run did.
@@ -42,15 +64,21 @@ public struct MixSummary: Sendable, Equatable {
   public var secondsIn = 0.0
   /// Seconds of audio written.
   public var secondsOut = 0.0
-  /// Wall-clock seconds.
+  /// Wall-clock seconds of this attempt.
   public var wallSeconds = 0.0
+  /// Seconds of source audio processed by this attempt (not the ones resumed over).
+  public var secondsInThisAttempt = 0.0
+  /// Corpus entries skipped because an earlier attempt had finished them.
+  public var resumedEntries = 0
   /// Warnings, one line per cause with its count.
   public var warnings: [String] = []
+  /// Where the joined manifest is (or, for a shard, this shard's part).
+  public var manifestPath = ""
 }
 
 /// A bad utterance: which one, which file, and why.
 public struct UtteranceFailure: Error, Sendable, CustomStringConvertible {
-  /// Utterance id (or "line N" when the entry had none).
+  /// Utterance id (or "-" when the entry had none).
   public var id: String
   /// The file concerned.
   public var file: String
@@ -78,7 +106,25 @@ public struct MixStopped: Error, Sendable, CustomStringConvertible {
   public var summary: MixSummary
 
   public var description: String {
-    "\(failure)\nstopped after \(summary.outputs) outputs; the files and manifest lines written so far are complete. Fix the utterance, or pass --keep-going to log bad utterances to failures.tsv and continue."
+    "\(failure)\nstopped after \(summary.outputs) outputs; the files and manifest lines written so far are complete, and running the same command again resumes from the bad utterance. Fix it, or pass --keep-going to log bad utterances to failures.tsv and continue."
+  }
+}
+
+/// Where one run (or one shard of it) keeps its journal and state.
+struct RunPaths {
+  let output: String
+  let journal: String
+  let state: String
+  var manifest: String { (journal as NSString).appendingPathComponent("manifest.jsonl") }
+  var failures: String { (journal as NSString).appendingPathComponent("failures.tsv") }
+  var order: String { (journal as NSString).appendingPathComponent("order.tsv") }
+  var runFile: String { (state as NSString).appendingPathComponent("run.json") }
+  var checkpoint: String { (state as NSString).appendingPathComponent("progress.json") }
+
+  init(output: String, shard: ShardSpec) {
+    self.output = output
+    journal = shard.count == 1 ? output : (output as NSString).appendingPathComponent("shards/\(shard.folderName)")
+    state = (journal as NSString).appendingPathComponent(".audioamp")
   }
 }
 
@@ -86,100 +132,187 @@ public struct MixStopped: Error, Sendable, CustomStringConvertible {
 /// writes the outputs with their manifest.
 ///
 /// Each output's random stream depends only on (seed, utterance id, variant), and manifest lines
-/// are written in corpus order, so the bytes written do not depend on `jobs` or scheduling.
-/// The corpus is streamed in batches; memory is bounded by the batch, not the corpus.
+/// are written in corpus order, so the bytes written do not depend on `jobs` or scheduling. The
+/// corpus is streamed in batches; memory is bounded by the batch, not the corpus. After every
+/// batch a checkpoint records how far the run got, so running the same command again after a
+/// crash or a stop resumes there and ends with the same bytes as an uninterrupted run. With a
+/// shard, this machine's part goes to `DIR/shards/shard-K-of-N/` and `audioamp merge` joins
+/// the parts.
 public enum MixJob {
-  /// Runs the job. `log` receives progress lines for a person (stderr in the CLI).
-  public static func run(_ options: MixOptions, log: @escaping (String) -> Void = { _ in }) throws -> MixSummary {
+  /// Runs the job. `progress` is called after every batch.
+  public static func run(_ options: MixOptions, progress: (MixProgress) -> Void = { _ in }) throws -> MixSummary {
     let started = Date()
     let (recipe, stages) = try prepare(recipePath: options.recipePath, noiseLibrary: options.noiseLibrary ?? "noise-library")
     let reader = try CorpusFormat.reader(for: options.inputPath)
     let variants = options.variants ?? recipe.variants ?? 1
     let seed = options.seed ?? recipe.seed ?? 0
-    let out = options.outputDirectory
-    let audioDir = (out as NSString).appendingPathComponent("audio")
-    try prepareOutput(out, audioDir: audioDir, overwrite: options.overwrite)
+    let format = options.outputFormat ?? OutputFormat.mirroring(readerFormat: reader.formatName)
+    let shard = options.shard
+    let paths = RunPaths(output: options.outputDirectory, shard: shard)
+    let fingerprint = try RunFingerprint(
+      recipePath: options.recipePath, input: options.inputPath, seed: seed, variants: variants,
+      outputFormat: format.rawValue, shardCount: shard.count)
+    let info: [(String, JSONValue)] = [
+      ("recipe", .string(options.recipePath)), ("input", .string(options.inputPath)),
+      ("sample_rate", .number(Double(recipe.sampleRate))), ("keep_going", .bool(options.keepGoing)),
+    ]
+    var checkpoint = try openRun(
+      paths, fingerprint: fingerprint, overwrite: options.overwrite, keepGoing: options.keepGoing, info: info)
 
-    let manifest = try ManifestWriter(directory: out)
-    let kaldi = reader.formatName == "kaldi" ? KaldiDataDirWriter(directory: out) : nil
-    let failures = options.keepGoing ? try FailureLog(directory: out) : nil
-    let warnings = WarningCounter()
     var summary = MixSummary()
-    let jobs = max(1, options.jobs)
-    let batchSize = max(8, 4 * jobs)
-    let entries = try reader.entries()
-    let renderer = Renderer(
-      stages: stages, clipGuard: recipe.clipGuard, sampleRate: recipe.sampleRate, seed: seed, audioDir: audioDir,
-      outputDirectory: out, warnings: warnings)
+    summary.manifestPath = paths.manifest
+    if checkpoint.complete {
+      fill(&summary, from: checkpoint.totals, rate: recipe.sampleRate)
+      summary.resumedEntries = checkpoint.totals.entriesVisited
+      summary.wallSeconds = Date().timeIntervalSince(started)
+      if shard.count == 1 { try finishRun(paths, format: format, recipe: recipe, options: options, seed: seed, variants: variants, totals: checkpoint.totals) }
+      return summary
+    }
 
-    var lastLog = Date()
+    let total = options.countEntries ? try countEntries(reader) : nil
+    let manifest = try AppendFile(path: paths.manifest, truncate: false)
+    let failures = options.keepGoing ? try AppendFile(path: paths.failures, truncate: false) : nil
+    let order = shard.count > 1 ? try AppendFile(path: paths.order, truncate: false) : nil
+    let warnings = WarningCounter()
+    let jobs = max(1, options.jobs)
+    let batchSize = max(16, 8 * jobs)
+    let entries = try reader.entries()
+    let resumed = checkpoint.totals.entriesVisited
+    summary.resumedEntries = resumed
+    var skipped = 0
+    while skipped < resumed, entries.next() != nil { skipped += 1 }
+    let renderer = Renderer(
+      stages: stages, clipGuard: recipe.clipGuard, sampleRate: recipe.sampleRate, seed: seed,
+      outputDirectory: options.outputDirectory, format: format, warnings: warnings)
+    var sourceThisAttempt = 0
+
     while true {
-      var batch: [Result<Utterance, CorpusError>] = []
-      while batch.count < batchSize, let e = entries.next() { batch.append(e) }
-      if batch.isEmpty { break }
-      summary.utterances += batch.count
+      var batch: [(index: Int, entry: Result<Utterance, CorpusError>)] = []
+      var visited = 0
+      while batch.count < batchSize, let e = entries.next() {
+        let index = checkpoint.totals.entriesVisited + visited
+        visited += 1
+        if shard.count > 1 && !shard.owns(ownershipKey(e)) { continue }
+        batch.append((index, e))
+      }
+      if visited == 0 { break }
 
       // Load each source once (in parallel), then render every (utterance, variant) pair.
-      let sources = parallelMap(batch, jobs: jobs) { entry -> Result<AudioBuffer, UtteranceFailure> in
-        switch entry {
+      let sources = parallelMap(batch, jobs: jobs) { item -> Result<AudioBuffer, UtteranceFailure> in
+        switch item.entry {
         case .failure(let e):
           let file = e.description.split(separator: ":").first.map(String.init) ?? options.inputPath
           return .failure(UtteranceFailure(id: e.utteranceID ?? "-", file: file, reason: e.description, reasonIsLocated: true))
         case .success(let u):
           do {
-            let a = try AudioLoader.load(
-              path: u.audioPath, offsetSeconds: u.offsetSeconds, durationSeconds: u.durationSeconds, sampleRate: recipe.sampleRate)
-            return .success(a)
+            return .success(
+              try AudioLoader.load(
+                path: u.audioPath, offsetSeconds: u.offsetSeconds, durationSeconds: u.durationSeconds,
+                sampleRate: recipe.sampleRate))
           } catch {
             return .failure(UtteranceFailure(id: u.id, file: u.audioPath, reason: "\(error)"))
           }
         }
       }
-      let pairs = (0..<batch.count).flatMap { i in (0..<variants).map { (i, $0) } }
+      let pairs = batch.indices.flatMap { i in (0..<variants).map { (i, $0) } }
       let rendered = parallelMap(pairs, jobs: jobs) { (i, v) -> Result<OutputRecord, UtteranceFailure> in
-        guard case .success(let u) = batch[i], case .success(let audio) = sources[i] else {
+        guard case .success(let u) = batch[i].entry, case .success(let audio) = sources[i] else {
           if case .failure(let f) = sources[i] { return .failure(f) }
           return .failure(UtteranceFailure(id: "-", file: options.inputPath, reason: "unreadable entry"))
         }
         return renderer.render(u, audio: audio, variant: v)
       }
 
-      // Record in corpus order; one failure per utterance even when every variant failed.
-      var failedUtterances = Set<Int>()
-      for (k, (i, _)) in pairs.enumerated() {
-        switch rendered[k] {
-        case .success(let r):
-          try manifest.add(r)
-          try kaldi?.add(r)
-          summary.outputs += 1
-          summary.secondsOut += r.durationSeconds
-          if r.variant == 0, case .success(let a) = sources[i] { summary.secondsIn += a.durationSeconds }
-        case .failure(let f):
-          if failedUtterances.contains(i) { continue }
-          failedUtterances.insert(i)
-          summary.failures += 1
+      // Record in corpus order; one failure line per utterance even when every variant failed.
+      var next = checkpoint
+      next.totals.entriesVisited += visited
+      var stop: UtteranceFailure? = nil
+      var k = 0
+      for (i, item) in batch.enumerated() {
+        let results = rendered[k..<k + variants]
+        k += variants
+        if let failure = results.lazy.compactMap({ r -> UtteranceFailure? in
+          if case .failure(let f) = r { return f } else { return nil }
+        }).first {
           guard let failures else {
-            try manifest.flush()
-            summary.wallSeconds = Date().timeIntervalSince(started)
-            summary.warnings = warnings.lines
-            throw MixStopped(failure: f, summary: summary)
+            // Stop here: the checkpoint ends just before this entry, so a rerun retries it.
+            next.totals.entriesVisited = item.index
+            stop = failure
+            break
           }
-          failures.add(id: f.id, file: f.file, reason: f.reason)
+          failures.append("\(tsv(failure.id))\t\(tsv(failure.file))\t\(tsv(failure.reason))")
+          order?.append("f\t\(item.index)")
+          next.totals.failures += 1
+          next.totals.utterances += 1
+          continue
+        }
+        next.totals.utterances += 1
+        if case .success(let a) = sources[i] {
+          next.totals.sourceSamples += a.count
+          sourceThisAttempt += a.count
+        }
+        for case .success(let r) in results {
+          manifest.append(r.manifestLine)
+          order?.append("m\t\(item.index)")
+          next.totals.outputs += 1
+          next.totals.outputSamples += r.sampleCount
         }
       }
+      for (cause, n) in warnings.drain() { next.totals.warnings[cause, default: 0] += n }
       try manifest.flush()
       try failures?.flush()
-      if Date().timeIntervalSince(lastLog) > 10 {
-        lastLog = Date()
-        log(String(format: "%d utterances, %d outputs, %d failed, %.0f× realtime", summary.utterances, summary.outputs, summary.failures, summary.secondsIn * Double(variants) / max(1e-9, Date().timeIntervalSince(started))))
+      try order?.flush()
+      next.manifestBytes = manifest.length
+      next.failuresBytes = failures?.length ?? 0
+      next.orderBytes = order?.length ?? 0
+      try StateFile.write(next.json, to: paths.checkpoint)
+      checkpoint = next
+      progress(
+        MixProgress(
+          entriesVisited: checkpoint.totals.entriesVisited, totalEntries: total, resumedEntries: resumed,
+          totals: checkpoint.totals, sourceSecondsThisAttempt: Double(sourceThisAttempt) / Double(recipe.sampleRate),
+          wallSeconds: Date().timeIntervalSince(started)))
+      if let stop {
+        fill(&summary, from: checkpoint.totals, rate: recipe.sampleRate)
+        summary.wallSeconds = Date().timeIntervalSince(started)
+        throw MixStopped(failure: stop, summary: summary)
       }
     }
-    try manifest.finish()
-    try kaldi?.finish()
+    checkpoint.complete = true
+    try StateFile.write(checkpoint.json, to: paths.checkpoint)
+    if shard.count == 1 {
+      try finishRun(paths, format: format, recipe: recipe, options: options, seed: seed, variants: variants, totals: checkpoint.totals)
+    }
+    fill(&summary, from: checkpoint.totals, rate: recipe.sampleRate)
     summary.wallSeconds = Date().timeIntervalSince(started)
-    summary.warnings = warnings.lines
-    try writeSummary(summary, to: out, variants: variants, seed: seed, recipe: options.recipePath)
+    summary.secondsInThisAttempt = Double(sourceThisAttempt) / Double(recipe.sampleRate)
     return summary
+  }
+
+  /// The key deciding which shard handles an entry: its id, or for an unreadable entry its
+  /// `file:line`, so every entry is reported by exactly one shard.
+  static func ownershipKey(_ e: Result<Utterance, CorpusError>) -> String {
+    switch e {
+    case .success(let u): return u.id
+    case .failure(let err): return err.utteranceID ?? err.description
+    }
+  }
+
+  static func fill(_ s: inout MixSummary, from t: RunTotals, rate: Int) {
+    s.utterances = t.utterances
+    s.outputs = t.outputs
+    s.failures = t.failures
+    s.secondsIn = Double(t.sourceSamples) / Double(rate)
+    s.secondsOut = Double(t.outputSamples) / Double(rate)
+    s.warnings = t.warnings.keys.sorted().map { "\(t.warnings[$0]!) \($0)" }
+  }
+
+  /// Counts corpus entries (no audio is read) for progress percentages.
+  static func countEntries(_ reader: any CorpusReader) throws -> Int {
+    var n = 0
+    let it = try reader.entries()
+    while it.next() != nil { n += 1 }
+    return n
   }
 
   /// Loads and validates a recipe and builds its stages, before any audio is read. Noise
@@ -193,28 +326,70 @@ public enum MixJob {
     return (recipe, stages)
   }
 
-  /// Creates the output folders and refuses to clobber an earlier run unless asked to.
-  static func prepareOutput(_ out: String, audioDir: String, overwrite: Bool) throws {
+  /// Creates the output folders and the run's state, or finds the state of an earlier attempt
+  /// of the same run and truncates its journal back to its last checkpoint. A different run
+  /// in the same place is refused unless `overwrite`.
+  static func openRun(
+    _ paths: RunPaths, fingerprint: RunFingerprint, overwrite: Bool, keepGoing: Bool, info: [(String, JSONValue)]
+  ) throws -> Checkpoint {
     let fm = FileManager.default
     do {
-      try fm.createDirectory(atPath: audioDir, withIntermediateDirectories: true)
+      try fm.createDirectory(atPath: paths.state, withIntermediateDirectories: true)
     } catch {
       throw CorpusError.badOutput(
-        path: out, detail: "cannot create the output folder (\(reason(error))); choose a writable --output")
+        path: paths.output, detail: "cannot create the output folder (\(reason(error))); choose a writable --output")
     }
-    let probe = (audioDir as NSString).appendingPathComponent(".audioamp-write-test-\(getpid())")
+    let probe = (paths.state as NSString).appendingPathComponent("write-test-\(getpid())")
     guard fm.createFile(atPath: probe, contents: Data("x".utf8)) else {
-      throw CorpusError.badOutput(path: out, detail: "output folder is not writable; choose a writable --output")
+      throw CorpusError.badOutput(path: paths.output, detail: "output folder is not writable; choose a writable --output")
     }
     try? fm.removeItem(atPath: probe)
-    let manifest = (out as NSString).appendingPathComponent("manifest.jsonl")
-    if !overwrite, let attrs = try? fm.attributesOfItem(atPath: manifest), (attrs[.size] as? Int ?? 0) > 0 {
+
+    if let stored = StateFile.read(paths.runFile) {
+      if let diff = fingerprint.difference(from: stored) {
+        guard overwrite else {
+          throw CorpusError.badOutput(
+            path: paths.output,
+            detail: "holds a different run (\(diff)); choose another --output, or pass --overwrite to replace it")
+        }
+      } else if let cp = StateFile.read(paths.checkpoint).flatMap(Checkpoint.init(json:)) {
+        try StateFile.truncate(paths.manifest, to: cp.manifestBytes)
+        if keepGoing || fm.fileExists(atPath: paths.failures) { try StateFile.truncate(paths.failures, to: cp.failuresBytes) }
+        if fm.fileExists(atPath: paths.order) { try StateFile.truncate(paths.order, to: cp.orderBytes) }
+        return cp
+      }
+    } else if !overwrite, let attrs = try? fm.attributesOfItem(atPath: paths.manifest), (attrs[.size] as? Int ?? 0) > 0 {
       throw CorpusError.badOutput(
-        path: out, detail: "already holds a run (manifest.jsonl is not empty); choose an empty --output, or pass --overwrite to replace it")
+        path: paths.output,
+        detail: "already holds a manifest.jsonl from another run; choose an empty --output, or pass --overwrite to replace it")
     }
-    if overwrite {
-      try? fm.removeItem(atPath: (out as NSString).appendingPathComponent("failures.tsv"))
+    // A fresh run (or a replaced one): empty journal files, then the state that names the run.
+    for p in [paths.manifest, paths.failures, paths.order, paths.checkpoint] { try? fm.removeItem(atPath: p) }
+    fm.createFile(atPath: paths.manifest, contents: nil)
+    if keepGoing {
+      fm.createFile(atPath: paths.failures, contents: Data("id\tfile\treason\n".utf8))
     }
+    var cp = Checkpoint()
+    cp.failuresBytes = keepGoing ? 16 : 0
+    var runJSON = fingerprint.json
+    if case .object(var pairs) = runJSON {
+      pairs.append(("info", .object(info.map { ($0.0, $0.1) })))
+      runJSON = .object(pairs)
+    }
+    try StateFile.write(runJSON, to: paths.runFile)
+    try StateFile.write(cp.json, to: paths.checkpoint)
+    return cp
+  }
+
+  /// Builds the format's index files from the joined manifest and writes summary.json.
+  static func finishRun(
+    _ paths: RunPaths, format: OutputFormat, recipe: Recipe, options: MixOptions, seed: UInt64, variants: Int,
+    totals: RunTotals
+  ) throws {
+    try format.buildIndex(directory: paths.output)
+    try writeSummary(
+      totals, to: paths.output, rate: recipe.sampleRate, recipe: options.recipePath, input: options.inputPath,
+      seed: seed, variants: variants, format: format)
   }
 
   private static func reason(_ error: Error) -> String {
@@ -225,18 +400,29 @@ public enum MixJob {
     return ns.localizedDescription
   }
 
-  static func writeSummary(_ s: MixSummary, to out: String, variants: Int, seed: UInt64, recipe: String) throws {
+  /// summary.json: what was asked and what came out, from integer totals only, so the same run
+  /// always writes the same bytes (wall time is printed, not stored).
+  static func writeSummary(
+    _ t: RunTotals, to out: String, rate: Int, recipe: String, input: String, seed: UInt64, variants: Int,
+    format: OutputFormat
+  ) throws {
+    let hoursIn = Double(t.sourceSamples) / Double(rate) / 3600
+    let hoursOut = Double(t.outputSamples) / Double(rate) / 3600
     let obj = JSONValue.object([
-      ("recipe", .string(recipe)), ("seed", .number(Double(seed))), ("variants", .number(Double(variants))),
-      ("utterances", .number(Double(s.utterances))), ("outputs", .number(Double(s.outputs))),
-      ("failures", .number(Double(s.failures))), ("hours_in", .number(s.secondsIn / 3600)),
-      ("hours_out", .number(s.secondsOut / 3600)),
-      ("warnings", .array(s.warnings.map { .string($0) })),
+      ("recipe", .string(recipe)), ("input", .string(input)), ("output_format", .string(format.rawValue)),
+      ("seed", .number(Double(seed))), ("variants", .number(Double(variants))),
+      ("sample_rate", .number(Double(rate))),
+      ("utterances", .number(Double(t.utterances))), ("outputs", .number(Double(t.outputs))),
+      ("failures", .number(Double(t.failures))), ("hours_in", .number(hoursIn)), ("hours_out", .number(hoursOut)),
+      ("amplification", .number(hoursIn > 0 ? hoursOut / hoursIn : 0)),
+      ("warnings", .array(t.warnings.keys.sorted().map { .string("\(t.warnings[$0]!) \($0)") })),
     ])
-    let path = (out as NSString).appendingPathComponent("summary.json")
-    try? (obj.serialized + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    try StateFile.write(obj, to: (out as NSString).appendingPathComponent("summary.json"))
   }
 }
+
+/// A failures.tsv field: tabs and newlines become spaces.
+func tsv(_ s: String) -> String { String(s.map { $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 }) }
 
 /// Renders one output: effects, clip guard, WAV file.
 struct Renderer: Sendable {
@@ -244,8 +430,8 @@ struct Renderer: Sendable {
   let clipGuard: ClipGuard
   let sampleRate: Int
   let seed: UInt64
-  let audioDir: String
   let outputDirectory: String
+  let format: OutputFormat
   let warnings: WarningCounter
 
   /// The output id for `variant` of `sourceID`.
@@ -268,13 +454,15 @@ struct Renderer: Sendable {
         warnings.add("outputs would have clipped and were brought under full scale (clip_guard: \(clipGuard.rawValue)); see their clip_guard entries in the manifest")
       }
       let id = Renderer.outputID(u.id, variant: variant)
-      let fileName = String(id.map { $0 == "/" ? "_" : $0 }) + ".wav"
-      let path = (audioDir as NSString).appendingPathComponent(fileName)
-      try SoundFile.writeWAV16(guarded.samples, sampleRate: sampleRate, to: path)
+      let (relative, fileFormat) = format.audioLocation(outputID: id, source: u)
+      let path = (outputDirectory as NSString).appendingPathComponent(relative)
+      try FileManager.default.createDirectory(
+        atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+      try SoundFile.write(guarded.samples, sampleRate: sampleRate, to: path, format: fileFormat)
       return .success(
         OutputRecord(
-          id: id, source: u, variant: variant, relativeAudioPath: "audio/\(fileName)", audioPath: path,
-          durationSeconds: guarded.durationSeconds, seed: seed, streamKey: rng.key, effects: records))
+          id: id, source: u, variant: variant, relativeAudioPath: relative, audioPath: path,
+          sampleCount: guarded.count, sampleRate: sampleRate, seed: seed, streamKey: rng.key, effects: records))
     } catch let e as EffectError {
       let file: String
       if case .silentNoise(let f, _) = e { file = f } else if case .emptyNoise(let f) = e { file = f } else { file = u.audioPath }
@@ -298,10 +486,14 @@ final class WarningCounter: @unchecked Sendable {
     counts[cause, default: 0] += 1
   }
 
-  var lines: [String] {
+  /// Returns the counts gathered since the last call and starts again from zero.
+  func drain() -> [String: Int] {
     lock.lock()
     defer { lock.unlock() }
-    return order.map { "\(counts[$0]!) \($0)" }
+    let c = counts
+    counts = [:]
+    order = []
+    return c
   }
 }
 

@@ -88,18 +88,6 @@ import Testing
     #expect(e1.description == "\(dir)/wav.scp:1: utterance 'u1': wav.scp entry is a command pipe ('sox a.wav -t wav - |'); audioamp reads audio files only: run the command once to write a WAV/FLAC file and list that path instead")
     #expect(e2.description == "\(dir)/text:2: utterance 'u2': a transcript without audio: 'u2' is not in \(dir)/wav.scp")
   }
-
-  @Test func writerSortsInByteOrderAndBuildsSpk2utt() throws {
-    let dir = makeTempDir()
-    let w = KaldiDataDirWriter(directory: dir)
-    for (id, spk) in [("b__v0", "s2"), ("B__v0", "s1"), ("a__v1", "s2")] {
-      let u = Utterance(id: id, audioPath: "-", text: "t \(id)", speaker: spk, origin: "-")
-      try w.add(OutputRecord(id: id, source: u, variant: 0, relativeAudioPath: "audio/\(id).wav", audioPath: "out/audio/\(id).wav", durationSeconds: 1, seed: 0, streamKey: 0, effects: []))
-    }
-    try w.finish()
-    #expect(try String(contentsOfFile: dir + "/wav.scp", encoding: .utf8) == "B__v0 out/audio/B__v0.wav\na__v1 out/audio/a__v1.wav\nb__v0 out/audio/b__v0.wav\n")
-    #expect(try String(contentsOfFile: dir + "/spk2utt", encoding: .utf8) == "s1 B__v0\ns2 a__v1 b__v0\n")
-  }
 }
 
 @Suite struct JSONValueTests {

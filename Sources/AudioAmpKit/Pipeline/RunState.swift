@@ -1,0 +1,184 @@
+import Foundation
+
+/// Integer totals of a run (or a shard of one). Sample counts rather than seconds, so that sums
+/// are exact and do not depend on the order shards or batches are added up in.
+public struct RunTotals: Sendable, Equatable {
+  /// Corpus entries visited (including those assigned to other shards).
+  public var entriesVisited = 0
+  /// Utterances processed by this run or shard (good and bad).
+  public var utterances = 0
+  /// Outputs written.
+  public var outputs = 0
+  /// Utterances that failed.
+  public var failures = 0
+  /// Samples of source audio processed, at the recipe's rate.
+  public var sourceSamples = 0
+  /// Samples of audio written.
+  public var outputSamples = 0
+  /// Warning counts by cause.
+  public var warnings: [String: Int] = [:]
+
+  /// Adds `other` (for merging shards).
+  public mutating func add(_ other: RunTotals) {
+    entriesVisited = max(entriesVisited, other.entriesVisited)
+    utterances += other.utterances
+    outputs += other.outputs
+    failures += other.failures
+    sourceSamples += other.sourceSamples
+    outputSamples += other.outputSamples
+    for (k, v) in other.warnings { warnings[k, default: 0] += v }
+  }
+
+  var json: JSONValue {
+    .object([
+      ("entries_visited", .number(Double(entriesVisited))), ("utterances", .number(Double(utterances))),
+      ("outputs", .number(Double(outputs))), ("failures", .number(Double(failures))),
+      ("source_samples", .number(Double(sourceSamples))), ("output_samples", .number(Double(outputSamples))),
+      ("warnings", .object(warnings.keys.sorted().map { ($0, .number(Double(warnings[$0]!))) })),
+    ])
+  }
+
+  init() {}
+
+  init?(json v: JSONValue) {
+    func int(_ k: String) -> Int? { v[k]?.numberValue.map { Int($0) } }
+    guard let e = int("entries_visited"), let u = int("utterances"), let o = int("outputs"), let f = int("failures"),
+      let s = int("source_samples"), let w = int("output_samples")
+    else { return nil }
+    entriesVisited = e
+    utterances = u
+    outputs = o
+    failures = f
+    sourceSamples = s
+    outputSamples = w
+    if case .object(let pairs) = v["warnings"] ?? .null {
+      for (k, n) in pairs { warnings[k] = Int(n.numberValue ?? 0) }
+    }
+  }
+}
+
+/// What makes two runs the same run: resuming is allowed only when all of it matches.
+struct RunFingerprint: Equatable {
+  var recipeHash: String
+  var input: String
+  var inputStamp: String
+  var seed: UInt64
+  var variants: Int
+  var outputFormat: String
+  var shardCount: Int
+  var version: String
+
+  init(recipePath: String, input: String, seed: UInt64, variants: Int, outputFormat: String, shardCount: Int) throws {
+    guard let bytes = FileManager.default.contents(atPath: recipePath) else {
+      throw RecipeError.unreadable(path: recipePath, reason: "cannot read the file")
+    }
+    var h = FNV1a()
+    for b in bytes { h.combine(byte: b) }
+    recipeHash = hex16(h.value)
+    self.input = URL(fileURLWithPath: input).standardizedFileURL.path
+    // A changed input file changes the corpus order or content: resuming would be wrong.
+    let attrs = try? FileManager.default.attributesOfItem(atPath: input)
+    let size = (attrs?[.size] as? Int) ?? 0
+    let isDir = (attrs?[.type] as? FileAttributeType) == .typeDirectory
+    let mtime = (attrs?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+    inputStamp = isDir ? "dir" : "\(size):\(Int(mtime))"
+    self.seed = seed
+    self.variants = variants
+    self.outputFormat = outputFormat
+    self.shardCount = shardCount
+    version = AudioAmpVersion.string
+  }
+
+  var json: JSONValue {
+    .object([
+      ("recipe_fnv1a", .string(recipeHash)), ("input", .string(input)), ("input_stamp", .string(inputStamp)),
+      ("seed", .number(Double(seed))), ("variants", .number(Double(variants))),
+      ("output_format", .string(outputFormat)), ("shard_count", .number(Double(shardCount))),
+      ("version", .string(version)),
+    ])
+  }
+
+  /// The first field that differs from a stored fingerprint, for the refusal message.
+  func difference(from stored: JSONValue) -> String? {
+    guard case .object(let mine) = json else { return nil }
+    for (k, v) in mine where stored[k] != v {
+      return "\(k) was \(stored[k]?.serialized ?? "absent"), now \(v.serialized)"
+    }
+    return nil
+  }
+}
+
+/// The checkpoint written after every batch: how far through the corpus the run is, how long
+/// its journal files were at that point, and the totals so far.
+///
+/// The manifest (and failures.tsv) are appended in corpus order, batch by batch, so they are
+/// always a prefix of the finished files. After a crash, resuming truncates them back to the
+/// lengths recorded here (dropping anything written after the last checkpoint, such as a torn
+/// line) and skips the corpus entries already visited, which makes the final files
+/// byte-identical to those of an uninterrupted run.
+struct Checkpoint {
+  var totals = RunTotals()
+  var manifestBytes = 0
+  var failuresBytes = 0
+  var orderBytes = 0
+  var complete = false
+
+  var json: JSONValue {
+    .object([
+      ("totals", totals.json), ("manifest_bytes", .number(Double(manifestBytes))),
+      ("failures_bytes", .number(Double(failuresBytes))), ("order_bytes", .number(Double(orderBytes))),
+      ("complete", .bool(complete)),
+    ])
+  }
+
+  init() {}
+
+  init?(json v: JSONValue) {
+    guard let t = v["totals"].flatMap(RunTotals.init(json:)), let m = v["manifest_bytes"]?.numberValue,
+      let f = v["failures_bytes"]?.numberValue
+    else { return nil }
+    totals = t
+    manifestBytes = Int(m)
+    failuresBytes = Int(f)
+    orderBytes = Int(v["order_bytes"]?.numberValue ?? 0)
+    complete = v["complete"] == .bool(true)
+  }
+}
+
+/// Reads and writes small JSON state files atomically (temporary name, then rename).
+enum StateFile {
+  static func read(_ path: String) -> JSONValue? {
+    guard let d = FileManager.default.contents(atPath: path) else { return nil }
+    return try? JSONValue.parse(String(decoding: d, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+  }
+
+  static func write(_ value: JSONValue, to path: String) throws {
+    let tmp = path + ".tmp-\(getpid())"
+    let data = Data((value.serialized + "\n").utf8)
+    guard FileManager.default.createFile(atPath: tmp, contents: data) else {
+      throw CorpusError.badOutput(path: path, detail: "cannot write run state; check the folder is writable")
+    }
+    if let h = FileHandle(forWritingAtPath: tmp) {
+      try? h.synchronize()
+      try? h.close()
+    }
+    guard rename(tmp, path) == 0 else {
+      throw CorpusError.badOutput(path: path, detail: "cannot write run state (\(String(cString: strerror(errno))))")
+    }
+  }
+
+  /// Cuts `path` back to `length` bytes (creating it empty when missing).
+  static func truncate(_ path: String, to length: Int) throws {
+    if !FileManager.default.fileExists(atPath: path) {
+      FileManager.default.createFile(atPath: path, contents: nil)
+    }
+    guard truncateFile(path, length) == 0 else {
+      throw CorpusError.badOutput(path: path, detail: "cannot truncate to resume (\(String(cString: strerror(errno))))")
+    }
+  }
+}
+
+/// The C library's truncate(2), named apart from `StateFile.truncate`.
+private func truncateFile(_ path: String, _ length: Int) -> Int32 {
+  truncate(path, off_t(length))
+}
