@@ -156,6 +156,18 @@ import AudioAmpKit
     #expect(FileManager.default.fileExists(atPath: fx.dir + "/folder/u0000__v0.txt"))
   }
 
+  @Test func wordTimingsFollowTheSpeedChange() throws {
+    let fx = try Fixture()
+    let line = #"{"audio_filepath": "audio/spk3-001.wav", "text": "a b", "id": "w1", "words": [{"word": "a", "start": 0.25, "end": 0.5}, {"word": "b", "start": 0.75, "end": 1.4}]}"#
+    try (line + "\n").write(toFile: fx.dir + "/corpus/words.jsonl", atomically: true, encoding: .utf8)
+    try "effects:\n  - speed: {factor: 1.25}\n".write(toFile: fx.dir + "/speed.yaml", atomically: true, encoding: .utf8)
+    let r = try CLI.run(["mix", "--recipe", fx.dir + "/speed.yaml", "--input", fx.dir + "/corpus/words.jsonl", "--output", fx.dir + "/w", "--quiet"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let out = try fx.manifestLines("w")[0]
+    // In samples: 0.25 s = 4000 → 3200 = 0.2 s; 0.5 → 6400; 0.75 → 9600; 1.4 s = 22400 → 17920 = 1.12 s.
+    #expect(out["words"]!.serialized == #"[{"word":"a","start":0.2,"end":0.4},{"word":"b","start":0.6,"end":1.12}]"#)
+  }
+
   @Test func planCountsOutputsHoursAndTime() throws {
     let fx = try Fixture()
     let input = try bigCorpus(fx, count: 30)

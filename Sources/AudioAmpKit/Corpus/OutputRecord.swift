@@ -22,11 +22,14 @@ public struct OutputRecord: Sendable {
   public var streamKey: UInt64
   /// One object per effect applied, in order.
   public var effects: [JSONValue]
+  /// The source entry's other fields, with time alignments rescaled to the output.
+  public var extra: [(String, JSONValue)]
 
   /// Creates a record.
   public init(
     id: String, source: Utterance, variant: Int, relativeAudioPath: String, audioPath: String,
-    sampleCount: Int, sampleRate: Int, seed: UInt64, streamKey: UInt64, effects: [JSONValue]
+    sampleCount: Int, sampleRate: Int, seed: UInt64, streamKey: UInt64, effects: [JSONValue],
+    extra: [(String, JSONValue)]? = nil
   ) {
     self.id = id
     self.source = source
@@ -38,6 +41,7 @@ public struct OutputRecord: Sendable {
     self.seed = seed
     self.streamKey = streamKey
     self.effects = effects
+    self.extra = extra ?? source.extra
   }
 
   /// The output manifest line (without newline): `audio_filepath`, `duration`, `text`, `id`,
@@ -53,7 +57,7 @@ public struct OutputRecord: Sendable {
       ("variant", .number(Double(variant))),
     ]
     if let s = source.speaker { pairs.append(("speaker", .string(s))) }
-    pairs.append(contentsOf: source.extra)
+    pairs.append(contentsOf: extra)
     pairs.append(("seed", .number(Double(seed))))
     pairs.append(("stream_key", .string(hex16(streamKey))))
     pairs.append(("effects", .array(effects)))

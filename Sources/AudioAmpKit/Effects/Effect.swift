@@ -23,11 +23,15 @@ public struct EffectOutput: Sendable {
   public var audio: AudioBuffer
   /// Measured values (e.g. `achieved_snr_db`), in the order they should be recorded.
   public var measured: [(String, JSONValue)]
+  /// How time maps from input to output: an event at input sample s is at output sample
+  /// round(s · timeScale). 1 for effects that keep timing; 1/f for a speed or tempo factor f.
+  public var timeScale: Double
 
   /// Creates an output.
-  public init(audio: AudioBuffer, measured: [(String, JSONValue)] = []) {
+  public init(audio: AudioBuffer, measured: [(String, JSONValue)] = [], timeScale: Double = 1) {
     self.audio = audio
     self.measured = measured
+    self.timeScale = timeScale
   }
 }
 
@@ -87,7 +91,7 @@ public struct EffectStage: Sendable {
   public let probability: Double
   /// Position in the recipe's `effects` list.
   public let index: Int
-  private let body: @Sendable (AudioBuffer, EffectContext, inout UtteranceRNG) throws -> (AudioBuffer, JSONValue)
+  private let body: @Sendable (AudioBuffer, EffectContext, inout UtteranceRNG) throws -> (EffectOutput, JSONValue)
 
   /// Wraps `effect` as stage `index` applied with `probability`.
   public init<E: Effect>(_ effect: E, probability: Double, index: Int) {
@@ -98,7 +102,7 @@ public struct EffectStage: Sendable {
       let p = try effect.draw(context, using: &rng)
       let out = try effect.apply(p, to: audio)
       let fields: [(String, JSONValue)] = [("effect", .string(E.name))] + effect.record(p) + out.measured
-      return (out.audio, .object(fields))
+      return (out, .object(fields))
     }
   }
 
@@ -106,10 +110,16 @@ public struct EffectStage: Sendable {
   /// stage draws never shift those of another. Returns nil for the record when the stage's
   /// probability draw skipped it (the audio is then returned untouched).
   public func run(_ audio: AudioBuffer, context: EffectContext, rng: UtteranceRNG) throws -> (AudioBuffer, JSONValue?) {
+    let (out, record) = try runTimed(audio, context: context, rng: rng)
+    return (out.audio, record)
+  }
+
+  /// As `run`, returning the whole `EffectOutput` (with its time scale).
+  public func runTimed(_ audio: AudioBuffer, context: EffectContext, rng: UtteranceRNG) throws -> (EffectOutput, JSONValue?) {
     var stream = rng.child("effects[\(index)]")
     if probability < 1 {
       let u = stream.nextUnit()
-      if u >= probability { return (audio, nil) }
+      if u >= probability { return (EffectOutput(audio: audio), nil) }
     }
     let (out, record) = try body(audio, context, &stream)
     return (out, record)

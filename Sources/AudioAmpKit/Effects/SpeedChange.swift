@@ -16,6 +16,7 @@ public struct SpeedChange: ScalarEffect {
   public func apply(_ f: Double, to audio: AudioBuffer) -> EffectOutput {
     guard f != 1 else { return EffectOutput(audio: audio) }
     return EffectOutput(
-      audio: AudioBuffer(samples: PolyphaseResampler.resample(audio.samples, factor: f), sampleRate: audio.sampleRate))
+      audio: AudioBuffer(samples: PolyphaseResampler.resample(audio.samples, factor: f), sampleRate: audio.sampleRate),
+      timeScale: 1 / f)
   }
 }

@@ -15,6 +15,6 @@ public struct TempoChange: ScalarEffect {
   public func apply(_ f: Double, to audio: AudioBuffer) -> EffectOutput {
     guard f != 1 else { return EffectOutput(audio: audio) }
     let out = PhaseVocoder.stretch(audio.samples, by: 1 / f, sampleRate: audio.sampleRate)
-    return EffectOutput(audio: AudioBuffer(samples: out, sampleRate: audio.sampleRate))
+    return EffectOutput(audio: AudioBuffer(samples: out, sampleRate: audio.sampleRate), timeScale: 1 / f)
   }
 }

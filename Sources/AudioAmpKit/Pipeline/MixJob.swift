@@ -441,11 +441,13 @@ struct Renderer: Sendable {
     let rng = UtteranceRNG(seed: seed, utteranceID: u.id, variant: variant)
     var audio = source
     var records: [JSONValue] = []
+    var timeScale = 1.0
     do {
       for stage in stages {
         let ctx = EffectContext(utterance: u, sampleRate: audio.sampleRate, sampleCount: audio.count)
-        let (next, record) = try stage.run(audio, context: ctx, rng: rng)
-        audio = next
+        let (next, record) = try stage.runTimed(audio, context: ctx, rng: rng)
+        audio = next.audio
+        timeScale *= next.timeScale
         if let record { records.append(record) }
       }
       let (guarded, clipRecord) = clipGuard.apply(to: audio)
@@ -462,7 +464,8 @@ struct Renderer: Sendable {
       return .success(
         OutputRecord(
           id: id, source: u, variant: variant, relativeAudioPath: relative, audioPath: path,
-          sampleCount: guarded.count, sampleRate: sampleRate, seed: seed, streamKey: rng.key, effects: records))
+          sampleCount: guarded.count, sampleRate: sampleRate, seed: seed, streamKey: rng.key, effects: records,
+          extra: TimeAlignment.rescale(u.extra, by: timeScale, sampleRate: sampleRate, outputSamples: guarded.count)))
     } catch let e as EffectError {
       let file: String
       if case .silentNoise(let f, _) = e { file = f } else if case .emptyNoise(let f) = e { file = f } else { file = u.audioPath }
