@@ -17,8 +17,11 @@ struct Bench: ParsableCommand {
   @Option(help: "Work folder (recreated).") var work = "bench-out"
   @Flag(help: "Skip the SoX comparison.") var noSox = false
   @Flag(help: "Skip the per-kernel figures.") var noKernels = false
+  @Flag(help: "Skip the memory and plan figures.") var noBatch = false
+  @Option(help: .hidden) var memoryProbe: Int?
 
   func run() throws {
+    if let n = memoryProbe { return try memoryProbeRun(utterances: n) }
     let fm = FileManager.default
     try? fm.removeItem(atPath: work)
     try fm.createDirectory(atPath: work + "/corpus", withIntermediateDirectories: true)
@@ -96,6 +99,11 @@ struct Bench: ParsableCommand {
       print(pad("audioamp, \(jobs) job\(jobs == 1 ? "" : "s")", 48) + String(format: "%9.0f× realtime  (median wall %.2f s)", rtf, median(times)))
     }
 
+    if !noBatch {
+      try planAccuracy(work: work, totalSeconds: totalSeconds, jobs: cores)
+      try memoryFigures()
+    }
+
     if !noSox {
       guard let sox = which("sox") else {
         print("sox: not installed (apt-get install sox) — comparison skipped")
@@ -161,6 +169,62 @@ struct Bench: ParsableCommand {
       for (i, a) in audio.enumerated() { try SoundFile.writeWAV16(a.samples, sampleRate: rate, to: "\(dir)/\(i).wav") }
     }
     print(pad("write 16-bit WAV (temp + rename)", 48) + String(format: "%9.0f× realtime", totalSeconds / writeTime))
+  }
+
+  /// `plan`'s time estimate beside the real run it predicts (same corpus, recipe and jobs).
+  func planAccuracy(work: String, totalSeconds: Double, jobs: Int) throws {
+    var o = MixOptions(recipePath: "\(work)/phone-bench.yaml", inputPath: "\(work)/corpus/manifest.jsonl", outputDirectory: "\(work)/out-plan")
+    o.jobs = jobs
+    o.overwrite = true
+    let plan = try PlanJob.run(o)
+    let t0 = Date()
+    _ = try MixJob.run(o)
+    let real = Date().timeIntervalSince(t0)
+    print(pad("\n-- plan vs real run (\(jobs) jobs)", 48))
+    print(String(format: "plan: %.2f s estimated (calibrated on %d utterances, %.0f× realtime per core); real: %.2f s; estimate/real = %.2f", plan.wallSeconds, plan.calibrationUtterances, plan.realtimePerCore, real, plan.wallSeconds / real))
+  }
+
+  /// Peak memory of a whole `mix` run at 1,000 and 10,000 utterances, each in a fresh process.
+  func memoryFigures() throws {
+    print("\n-- peak memory (max RSS of a fresh process running mix: gain only, 0.5 s utterances, 1 job)")
+    for n in [1000, 10000] {
+      let p = Process()
+      p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+      p.arguments = ["--memory-probe", "\(n)", "--work", work + "/mem"]
+      let pipe = Pipe()
+      p.standardOutput = pipe
+      try p.run()
+      let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      p.waitUntilExit()
+      print(pad("\(n) utterances", 48) + out.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+  }
+
+  /// Child side of `memoryFigures`: runs mix on `utterances` generated entries and prints its
+  /// own peak resident set.
+  func memoryProbeRun(utterances n: Int) throws {
+    let dir = work + "-\(n)"
+    try? FileManager.default.removeItem(atPath: dir)
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    try SoundFile.writeWAV16((0..<8000).map { Float(sin(Double($0) * 0.05) * 0.3) }, sampleRate: 16000, to: dir + "/a.wav")
+    var m = ""
+    for i in 0..<n { m += #"{"audio_filepath": "a.wav", "text": "t \#(i)", "id": "u\#(i)"}"# + "\n" }
+    try m.write(toFile: dir + "/m.jsonl", atomically: true, encoding: .utf8)
+    try "effects:\n  - gain: {db: 1}\n".write(toFile: dir + "/r.yaml", atomically: true, encoding: .utf8)
+    var o = MixOptions(recipePath: dir + "/r.yaml", inputPath: dir + "/m.jsonl", outputDirectory: dir + "/out")
+    o.outputFormat = .kaldi
+    let t0 = Date()
+    let s = try MixJob.run(o)
+    var u = rusage()
+    #if os(Linux)
+      getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &u)
+      let mb = Double(u.ru_maxrss) / 1024  // kilobytes on Linux
+    #else
+      getrusage(RUSAGE_SELF, &u)
+      let mb = Double(u.ru_maxrss) / 1_048_576  // bytes on macOS
+    #endif
+    print(String(format: "%6.1f MB peak RSS, %d outputs in %.1f s (kaldi tables sorted on disk)", mb, s.outputs, Date().timeIntervalSince(t0)))
+    try? FileManager.default.removeItem(atPath: dir)
   }
 
   /// Median wall time of `repeats` runs of `body`.

@@ -106,6 +106,12 @@ public enum PlanJob {
     let renderer = Renderer(
       stages: stages, clipGuard: recipe.clipGuard, sampleRate: recipe.sampleRate, seed: options.seed ?? recipe.seed ?? 0,
       outputDirectory: temp, format: plan.format, warnings: WarningCounter())
+    // One untimed render first: FFTW plans and filter tables are made once per run, not per file.
+    if let u = calibration.first,
+      let audio = try? AudioLoader.load(path: u.audioPath, offsetSeconds: u.offsetSeconds, durationSeconds: u.durationSeconds, sampleRate: recipe.sampleRate)
+    {
+      _ = renderer.render(u, audio: audio, variant: 0)
+    }
     var rendered = 0.0
     let t0 = Date()
     for u in calibration {
