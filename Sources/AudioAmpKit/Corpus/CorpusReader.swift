@@ -11,22 +11,129 @@ public protocol CorpusReader {
   func entries() throws -> AnyIterator<Result<Utterance, CorpusError>>
 }
 
-/// Picks the reader for an `--input` path: a file is a JSON-lines manifest, a folder with a
-/// `wav.scp` is a Kaldi data directory.
+/// Picks the reader for an `--input` path, by its layout or by a format name.
+///
+/// Detection, first match wins:
+///
+/// | input                                                     | format        |
+/// |-----------------------------------------------------------|---------------|
+/// | file `*.jsonl` / `*.json` (or another file starting `{`)  | `jsonl`       |
+/// | file `*.tsv`                                              | `commonvoice` |
+/// | file `metadata.csv` / `metadata.jsonl`                    | `audiofolder` (its folder) |
+/// | folder with `wav.scp`                                     | `kaldi`       |
+/// | folder with `metadata.csv` or `metadata.jsonl`            | `audiofolder` |
+/// | folder with `validated.tsv` or `train.tsv`, and `clips/`  | `commonvoice` |
+/// | folder whose first folder below with a `*.trans.txt` or an audio + `.txt` pair (walked in byte order) has the `*.trans.txt` | `librispeech` |
+/// | ... has the audio + `.txt` pair                           | `folder`      |
 public enum CorpusFormat {
-  /// Opens `path` with the reader its layout calls for.
+  /// Every format name `reader(for:format:)` accepts, in the order detection tries them.
+  public static let formatNames = ["jsonl", "kaldi", "audiofolder", "commonvoice", "librispeech", "folder"]
+
+  /// What each format looks like, one line per format, for messages and `--help`.
+  public static let formatSummary = """
+    jsonl        a JSON-lines manifest file (.jsonl): {"audio_filepath": ..., "text": ...} per line
+    kaldi        a Kaldi data directory: wav.scp, text, optionally utt2spk and segments
+    audiofolder  a Hugging Face audiofolder: audio files plus metadata.csv or metadata.jsonl with file_name and transcription
+    commonvoice  a Common Voice <lang>/ folder (validated.tsv or train.tsv, and clips/) or one of its .tsv files
+    librispeech  a LibriSpeech tree: <speaker>/<chapter>/<speaker>-<chapter>.trans.txt beside the .flac files
+    folder       a folder of audio files, each with a .txt transcript of the same name beside it
+    """
+
+  /// Opens `path` with the reader its layout calls for (see the table above).
+  ///
+  /// Throws `unrecognisedInput` for a missing path or a layout that matches no format; the
+  /// message lists the formats and what each looks like.
   public static func reader(for path: String) throws -> any CorpusReader {
+    try reader(for: path, format: nil)
+  }
+
+  /// Opens `path` as the format named `format` (one of `formatNames`), or by detection when
+  /// `format` is nil.
+  ///
+  /// With a name, only the path's kind is checked here (a file for `jsonl`, a folder for
+  /// `kaldi`, ...); problems inside the corpus surface from `entries()`.
+  public static func reader(for path: String, format: String?) throws -> any CorpusReader {
     var isDir: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-      throw CorpusError.unrecognisedInput(
-        path: path, detail: "no such file or folder; --input takes a JSON-lines manifest or a Kaldi data directory")
+      throw CorpusError.unrecognisedInput(path: path, detail: "no such file or folder")
     }
-    if !isDir.boolValue { return ManifestReader(path: path) }
-    let scp = (path as NSString).appendingPathComponent("wav.scp")
-    if FileManager.default.fileExists(atPath: scp) { return KaldiDataDirReader(directory: path) }
-    throw CorpusError.unrecognisedInput(
-      path: path,
-      detail: "folder is not a Kaldi data directory (no wav.scp); pass a JSON-lines manifest file or a folder holding wav.scp and text")
+    let folder = isDir.boolValue
+    guard let format else { return try detect(path, isFolder: folder) }
+    func need(folder wanted: Bool) throws {
+      if wanted != folder {
+        throw CorpusError.unrecognisedInput(
+          path: path, detail: "--format \(format) reads a \(wanted ? "folder" : "file"), but this is a \(folder ? "folder" : "file")")
+      }
+    }
+    switch format {
+    case "jsonl":
+      try need(folder: false)
+      return ManifestReader(path: path)
+    case "kaldi":
+      try need(folder: true)
+      return KaldiDataDirReader(directory: path)
+    case "audiofolder":
+      if !folder, let dir = audiofolderOfMetadataFile(path) { return AudioFolderReader(directory: dir) }
+      try need(folder: true)
+      return AudioFolderReader(directory: path)
+    case "commonvoice":
+      return CommonVoiceReader(path: path)
+    case "librispeech":
+      try need(folder: true)
+      return LibriSpeechReader(directory: path)
+    case "folder":
+      try need(folder: true)
+      return PlainFolderReader(directory: path)
+    default:
+      throw CorpusError.unrecognisedInput(
+        path: path, detail: "unknown format '\(format)'; the formats are:\n\(formatSummary)")
+    }
+  }
+
+  /// The folder of an audiofolder metadata file given directly, else nil.
+  private static func audiofolderOfMetadataFile(_ path: String) -> String? {
+    let name = (path as NSString).lastPathComponent
+    return AudioFolderReader.metadataNames.contains(name) ? (path as NSString).deletingLastPathComponent : nil
+  }
+
+  private static func detect(_ path: String, isFolder: Bool) throws -> any CorpusReader {
+    func unrecognised(_ what: String) -> CorpusError {
+      .unrecognisedInput(
+        path: path, detail: "\(what); --input takes one of these (or name it with --format):\n\(formatSummary)")
+    }
+    let fm = FileManager.default
+    if !isFolder {
+      if let dir = audiofolderOfMetadataFile(path) { return AudioFolderReader(directory: dir) }
+      switch (path as NSString).pathExtension.lowercased() {
+      case "jsonl", "json": return ManifestReader(path: path)
+      case "tsv": return CommonVoiceReader(path: path)
+      default:
+        if startsWithBrace(path) { return ManifestReader(path: path) }
+        throw unrecognised("file is not a .jsonl manifest or a Common Voice .tsv")
+      }
+    }
+    func has(_ name: String) -> Bool { fm.fileExists(atPath: (path as NSString).appendingPathComponent(name)) }
+    if has("wav.scp") { return KaldiDataDirReader(directory: path) }
+    if try AudioFolderReader.metadataFile(in: path) != nil { return AudioFolderReader(directory: path) }
+    if CommonVoiceReader.defaultTSV(in: path) != nil, has("clips") { return CommonVoiceReader(path: path) }
+    var walk = DirectoryWalk(root: path)
+    while let f = walk.next() {
+      if f.files.contains(where: { $0.hasSuffix(LibriSpeechReader.transcriptSuffix) }) {
+        return LibriSpeechReader(directory: path)
+      }
+      if PlainFolderReader.pairs(f.files).contains(where: { $0.transcript != nil && !$0.audio.isEmpty }) {
+        return PlainFolderReader(directory: path)
+      }
+    }
+    throw unrecognised("folder matches no corpus layout")
+  }
+
+  /// Whether the file's first non-blank byte is "{" (a manifest with an unusual extension).
+  private static func startsWithBrace(_ path: String) -> Bool {
+    guard let h = FileHandle(forReadingAtPath: path) else { return false }
+    defer { try? h.close() }
+    let head = h.readData(ofLength: 4096)
+    return head.first(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }) == UInt8(ascii: "{")
   }
 }
 
