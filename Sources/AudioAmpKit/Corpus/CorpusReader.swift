@@ -139,9 +139,17 @@ public enum CorpusFormat {
 
 /// Reads a text file line by line without loading it whole. Lines are split on "\n"; a trailing
 /// "\r" is kept (callers decide), and a final line without "\n" is still returned.
+///
+/// Memory holds one 64 KiB chunk plus the current line. Consumed lines are not removed from the
+/// front of the buffer one by one (that would copy the rest of the chunk per line); the buffer
+/// is compacted only when a new chunk is read.
 final class LineReader: Sequence, IteratorProtocol {
   private let handle: FileHandle
-  private var buffer = Data()
+  private var buffer: [UInt8] = []
+  /// Start of the unread part of `buffer`.
+  private var start = 0
+  /// Where to resume looking for "\n" (everything from `start` to here has none).
+  private var scanned = 0
   private var eof = false
   private(set) var lineNumber = 0
 
@@ -156,21 +164,30 @@ final class LineReader: Sequence, IteratorProtocol {
 
   func next() -> String? {
     while true {
-      if let nl = buffer.firstIndex(of: 0x0A) {
-        let line = buffer[buffer.startIndex..<nl]
-        buffer.removeSubrange(buffer.startIndex...nl)
+      if let nl = buffer[scanned...].firstIndex(of: 0x0A) {
+        let line = String(decoding: buffer[start..<nl], as: UTF8.self)
+        start = nl + 1
+        scanned = start
         lineNumber += 1
-        return String(decoding: line, as: UTF8.self)
+        return line
       }
+      scanned = buffer.count
       if eof {
-        guard !buffer.isEmpty else { return nil }
-        let line = buffer
-        buffer.removeAll()
+        guard start < buffer.count else { return nil }
+        let line = String(decoding: buffer[start...], as: UTF8.self)
+        start = buffer.count
         lineNumber += 1
-        return String(decoding: line, as: UTF8.self)
+        return line
       }
       let chunk = handle.readData(ofLength: 1 << 16)
-      if chunk.isEmpty { eof = true } else { buffer.append(chunk) }
+      if chunk.isEmpty {
+        eof = true
+      } else {
+        buffer.removeFirst(start)
+        scanned -= start
+        start = 0
+        buffer.append(contentsOf: chunk)
+      }
     }
   }
 }
