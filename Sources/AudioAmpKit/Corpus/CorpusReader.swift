@@ -62,7 +62,7 @@ public enum CorpusFormat {
     func need(folder wanted: Bool) throws {
       if wanted != folder {
         throw CorpusError.unrecognisedInput(
-          path: path, detail: "--format \(format) reads a \(wanted ? "folder" : "file"), but this is a \(folder ? "folder" : "file")")
+          path: path, detail: "format \(format) reads a \(wanted ? "folder" : "file"), but this is a \(folder ? "folder" : "file")")
       }
     }
     switch format {
@@ -99,7 +99,7 @@ public enum CorpusFormat {
   private static func detect(_ path: String, isFolder: Bool) throws -> any CorpusReader {
     func unrecognised(_ what: String) -> CorpusError {
       .unrecognisedInput(
-        path: path, detail: "\(what); --input takes one of these (or name it with --format):\n\(formatSummary)")
+        path: path, detail: "\(what); a corpus is one of these:\n\(formatSummary)")
     }
     let fm = FileManager.default
     if !isFolder {

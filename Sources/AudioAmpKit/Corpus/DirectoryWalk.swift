@@ -6,7 +6,9 @@ import Foundation
 /// UTF-8 bytes (so the order does not depend on the file system or the locale). Names starting
 /// with "." are skipped, files and folders alike. Only the listings of the folders on the path
 /// from the root to the current one are held, so memory follows the tree's depth and the width
-/// of one folder, not the number of files below it. Symbolic links are followed.
+/// of one folder, not the number of files below it (plus the set of folders visited).
+/// Symbolic links are followed, but a folder reached a second time (a link back to an ancestor,
+/// two links to one split) is not walked again.
 struct DirectoryWalk: Sequence, IteratorProtocol {
   /// One visited folder.
   struct Folder {
@@ -20,12 +22,18 @@ struct DirectoryWalk: Sequence, IteratorProtocol {
 
   /// Folders waiting to be listed, deepest last, each with its relative path.
   private var pending: [(path: String, relative: String)]
+  /// Folders walked so far, by their path with symbolic links resolved.
+  private var visited: Set<String> = []
 
   /// Starts a walk at `root`.
   init(root: String) { pending = [(root, "")] }
 
   mutating func next() -> Folder? {
-    guard let (path, relative) = pending.popLast() else { return nil }
+    var path = "", relative = ""
+    repeat {
+      guard let top = pending.popLast() else { return nil }
+      (path, relative) = top
+    } while !visited.insert(URL(fileURLWithPath: path).resolvingSymlinksInPath().path).inserted
     let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
       .filter { !$0.hasPrefix(".") }
       .sorted(by: Self.byteOrder)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import AudioAmpKit
 
+extension Corpus {
 @Suite struct AudioFolderReaderTests {
   /// Audio at data/a.wav, data/b.flac and c.mp3 under `dir`.
   static func makeAudio(_ dir: String) {
@@ -137,4 +138,5 @@ import Testing
       try AudioFolderReader(directory: dir).entries()
     }
   }
+}
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import AudioAmpKit
 
+extension Corpus {
 @Suite struct CommonVoiceReaderTests {
   /// A release folder `cv-corpus/en/` with a newer-style validated.tsv, an older-style
   /// train.tsv and mp3 clips.
@@ -90,4 +91,5 @@ import Testing
       try CommonVoiceReader(path: dir).entries()
     }
   }
+}
 }

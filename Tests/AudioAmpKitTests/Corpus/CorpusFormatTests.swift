@@ -16,8 +16,8 @@ import Testing
     CorpusFixture.write("file_name,transcription\na.wav,x\n", to: dir + "/hf/metadata.csv")
     CorpusFixture.audio(dir + "/hfj/a.wav")
     CorpusFixture.write(#"{"file_name": "a.wav", "text": "x"}"# + "\n", to: dir + "/hfj/metadata.jsonl")
-    _ = CommonVoiceReaderTests.makeRelease(dir)
-    _ = LibriSpeechReaderTests.makeTree(dir + "/ls")
+    _ = Corpus.CommonVoiceReaderTests.makeRelease(dir)
+    _ = Corpus.LibriSpeechReaderTests.makeTree(dir + "/ls")
     CorpusFixture.audio(dir + "/plain/spk/a.opus")
     CorpusFixture.write("x\n", to: dir + "/plain/spk/a.txt")
     try! FileManager.default.createDirectory(atPath: dir + "/empty/sub", withIntermediateDirectories: true)
@@ -85,11 +85,11 @@ import Testing
       folder       a folder of audio files, each with a .txt transcript of the same name beside it
       """
     let cases: [(String, String?, String)] = [
-      ("empty", nil, "\(d)/empty: folder matches no corpus layout; --input takes one of these (or name it with --format):\n\(list)"),
-      ("notes.csv", nil, "\(d)/notes.csv: file is not a .jsonl manifest or a Common Voice .tsv; --input takes one of these (or name it with --format):\n\(list)"),
+      ("empty", nil, "\(d)/empty: folder matches no corpus layout; a corpus is one of these:\n\(list)"),
+      ("notes.csv", nil, "\(d)/notes.csv: file is not a .jsonl manifest or a Common Voice .tsv; a corpus is one of these:\n\(list)"),
       ("nothing-here", nil, "\(d)/nothing-here: no such file or folder"),
-      ("kaldi", "jsonl", "\(d)/kaldi: --format jsonl reads a file, but this is a folder"),
-      ("manifest.jsonl", "folder", "\(d)/manifest.jsonl: --format folder reads a folder, but this is a file"),
+      ("kaldi", "jsonl", "\(d)/kaldi: format jsonl reads a file, but this is a folder"),
+      ("manifest.jsonl", "folder", "\(d)/manifest.jsonl: format folder reads a folder, but this is a file"),
       ("kaldi", "mp3", "\(d)/kaldi: unknown format 'mp3'; the formats are:\n\(list)"),
     ]
     for (input, format, message) in cases {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import AudioAmpKit
 
+extension Corpus {
 @Suite struct LibriSpeechReaderTests {
   /// LibriSpeech/{dev-clean,train-clean-100}/<speaker>/<chapter>/ with transcripts and flacs.
   static func makeTree(_ dir: String) -> String {
@@ -87,4 +88,5 @@ import Testing
       try LibriSpeechReader(directory: dir).entries()
     }
   }
+}
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import AudioAmpKit
 
+extension Corpus {
 @Suite struct PlainFolderReaderTests {
   @Test func pairsAreReadRecursivelyInByteOrderDroppingOneFinalNewline() throws {
     let dir = makeTempDir()
@@ -15,6 +16,8 @@ import Testing
     CorpusFixture.write("é\n", to: dir + "/sub/y.txt")
     CorpusFixture.write("ignored", to: dir + "/notes.md")
     CorpusFixture.audio(dir + "/.hidden/h.wav")
+    // A link back to the top is not walked again.
+    try FileManager.default.createSymbolicLink(atPath: dir + "/sub/loop", withDestinationPath: dir)
     let got = try CorpusFixture.all(PlainFolderReader(directory: dir)).map { try $0.get() }
     #expect(
       got == [
@@ -58,4 +61,5 @@ import Testing
       try PlainFolderReader(directory: dir).entries()
     }
   }
+}
 }
