@@ -15,16 +15,19 @@ public protocol CorpusReader {
 ///
 /// Detection, first match wins:
 ///
-/// | input                                                     | format        |
-/// |-----------------------------------------------------------|---------------|
-/// | file `*.jsonl` / `*.json` (or another file starting `{`)  | `jsonl`       |
-/// | file `*.tsv`                                              | `commonvoice` |
-/// | file `metadata.csv` / `metadata.jsonl`                    | `audiofolder` (its folder) |
-/// | folder with `wav.scp`                                     | `kaldi`       |
-/// | folder with `metadata.csv` or `metadata.jsonl`            | `audiofolder` |
-/// | folder with `validated.tsv` or `train.tsv`, and `clips/`  | `commonvoice` |
-/// | folder whose first folder below with a `*.trans.txt` or an audio + `.txt` pair (walked in byte order) has the `*.trans.txt` | `librispeech` |
-/// | ... has the audio + `.txt` pair                           | `folder`      |
+/// | input                                                    | format                     |
+/// |----------------------------------------------------------|----------------------------|
+/// | file `metadata.csv` / `metadata.jsonl`                   | `audiofolder` (its folder) |
+/// | file `*.jsonl` / `*.json`, or any file starting with `{` | `jsonl`                    |
+/// | file `*.tsv`                                             | `commonvoice`              |
+/// | folder with `wav.scp`                                    | `kaldi`                    |
+/// | folder with `metadata.csv` or `metadata.jsonl`           | `audiofolder`              |
+/// | folder with `validated.tsv` or `train.tsv`, and `clips/` | `commonvoice`              |
+/// | folder with a `*.trans.txt` below                        | `librispeech`              |
+/// | folder with an audio file and a same-named `.txt` below  | `folder`                   |
+///
+/// For the last two the tree is walked in byte order (`DirectoryWalk`) and the first folder
+/// holding either kind decides, so detection stops at the first chapter or pair it meets.
 public enum CorpusFormat {
   /// Every format name `reader(for:format:)` accepts, in the order detection tries them.
   public static let formatNames = ["jsonl", "kaldi", "audiofolder", "commonvoice", "librispeech", "folder"]
