@@ -44,7 +44,8 @@ public struct AudioFolderReader: CorpusReader {
       .filter { FileManager.default.fileExists(atPath: $0) }
     if found.count > 1 {
       throw CorpusError.unrecognisedInput(
-        path: folder, detail: "audiofolder has both metadata.csv and metadata.jsonl; keep one of them")
+        path: folder,
+        detail: "audiofolder has both metadata.csv and metadata.jsonl; keep one of them")
     }
     return found.first
   }
@@ -54,7 +55,10 @@ public struct AudioFolderReader: CorpusReader {
   public func entries() throws -> AnyIterator<Result<Utterance, CorpusError>> {
     guard let metadata = try Self.metadataFile(in: directory) else {
       throw CorpusError.unrecognisedInput(
-        path: directory, detail: "audiofolder has no metadata.csv or metadata.jsonl (with file_name and transcription columns)")
+        path: directory,
+        detail:
+          "audiofolder has no metadata.csv or metadata.jsonl (with file_name and transcription columns)"
+      )
     }
     let context = RowContext(directory: directory, metadata: metadata)
     return metadata.hasSuffix(".csv") ? try csvEntries(context) : try jsonlEntries(context)
@@ -77,27 +81,38 @@ public struct AudioFolderReader: CorpusReader {
     ) -> Result<Utterance, CorpusError> {
       let origin = "\(metadata):\(line)"
       guard !fileName.isEmpty else {
-        return .failure(.badEntry(origin: origin, id: nil, detail: "empty \"file_name\": each row needs the path of its audio file"))
+        return .failure(
+          .badEntry(
+            origin: origin, id: nil,
+            detail: "empty \"file_name\": each row needs the path of its audio file"))
       }
       let id = (fileName as NSString).deletingPathExtension.replacingOccurrences(of: "/", with: "-")
       let audio = fileName.hasPrefix("/") ? fileName : directory + "/" + fileName
       guard FileManager.default.fileExists(atPath: audio) else {
-        return .failure(.badEntry(origin: origin, id: id, detail: "a transcript without audio: \(audio) not found"))
+        return .failure(
+          .badEntry(
+            origin: origin, id: id, detail: "a transcript without audio: \(audio) not found"))
       }
       if let first = ids.claim(id, source: metadata, line: line) {
         return .failure(.duplicateID(id: id, origin: origin, firstOrigin: first))
       }
-      return .success(Utterance(id: id, audioPath: audio, text: text, speaker: speaker, origin: origin, extra: extra))
+      return .success(
+        Utterance(
+          id: id, audioPath: audio, text: text, speaker: speaker, origin: origin, extra: extra))
     }
   }
 
-  private func csvEntries(_ context: RowContext) throws -> AnyIterator<Result<Utterance, CorpusError>> {
+  private func csvEntries(_ context: RowContext) throws -> AnyIterator<
+    Result<Utterance, CorpusError>
+  > {
     let path = context.metadata
     let csv = try CSVReader(path: path)
     let header: [String]
     switch csv.next() {
     case nil:
-      throw CorpusError.badEntry(origin: "\(path):1", id: nil, detail: "empty file; metadata.csv starts with a header line naming its columns")
+      throw CorpusError.badEntry(
+        origin: "\(path):1", id: nil,
+        detail: "empty file; metadata.csv starts with a header line naming its columns")
     case .failure(let e)?:
       throw CorpusError.badEntry(origin: "\(path):\(e.line)", id: nil, detail: e.message)
     case .success(let r)?:
@@ -106,11 +121,14 @@ public struct AudioFolderReader: CorpusReader {
     guard let fileCol = header.firstIndex(of: "file_name") else {
       throw CorpusError.badEntry(
         origin: "\(path):1", id: nil,
-        detail: "header has no 'file_name' column (found: \(header.joined(separator: ", "))); name the column holding the audio paths file_name")
+        detail:
+          "header has no 'file_name' column (found: \(header.joined(separator: ", "))); name the column holding the audio paths file_name"
+      )
     }
     let textCol = try pickTextColumn(from: header, origin: "\(path):1")
     let textIndex = header.firstIndex(of: textCol)!
-    let speakerIndex = Self.speakerColumnCandidates.lazy.compactMap { header.firstIndex(of: $0) }.first
+    let speakerIndex = Self.speakerColumnCandidates.lazy.compactMap { header.firstIndex(of: $0) }
+      .first
     let used = Set([fileCol, textIndex] + (speakerIndex.map { [$0] } ?? []))
     let extraCols = header.indices.filter { !used.contains($0) }
 
@@ -124,7 +142,9 @@ public struct AudioFolderReader: CorpusReader {
           return .failure(
             .badEntry(
               origin: "\(path):\(r.line)", id: nil,
-              detail: "row has \(r.fields.count) fields but the header has \(header.count); quote any field holding a comma"))
+              detail:
+                "row has \(r.fields.count) fields but the header has \(header.count); quote any field holding a comma"
+            ))
         }
         let speaker = speakerIndex.map { r.fields[$0] }.flatMap { $0.isEmpty ? nil : $0 }
         return context.utterance(
@@ -140,19 +160,25 @@ public struct AudioFolderReader: CorpusReader {
       guard names.contains(textColumn) else {
         throw CorpusError.badEntry(
           origin: origin, id: nil,
-          detail: "no '\(textColumn)' column, which was asked for as the transcript (found: \(names.joined(separator: ", ")))")
+          detail:
+            "no '\(textColumn)' column, which was asked for as the transcript (found: \(names.joined(separator: ", ")))"
+        )
       }
       return textColumn
     }
     guard let c = Self.textColumnCandidates.first(where: names.contains) else {
       throw CorpusError.badEntry(
         origin: origin, id: nil,
-        detail: "no transcript column (looked for \(Self.textColumnCandidates.joined(separator: ", ")); found: \(names.joined(separator: ", "))); rename the column or name it explicitly")
+        detail:
+          "no transcript column (looked for \(Self.textColumnCandidates.joined(separator: ", ")); found: \(names.joined(separator: ", "))); rename the column or name it explicitly"
+      )
     }
     return c
   }
 
-  private func jsonlEntries(_ context: RowContext) throws -> AnyIterator<Result<Utterance, CorpusError>> {
+  private func jsonlEntries(_ context: RowContext) throws -> AnyIterator<
+    Result<Utterance, CorpusError>
+  > {
     let path = context.metadata
     let lines = try LineReader(path: path)
     // Picked from the first object, then required of every line.
@@ -169,18 +195,31 @@ public struct AudioFolderReader: CorpusReader {
           value = try JSONValue.parse(line)
         } catch let e as JSONParseError {
           return .failure(
-            .badEntry(origin: origin, id: nil, detail: "not valid JSON (\(e.message) at character \(e.offset + 1)); each line must be one JSON object"))
+            .badEntry(
+              origin: origin, id: nil,
+              detail:
+                "not valid JSON (\(e.message) at character \(e.offset + 1)); each line must be one JSON object"
+            ))
         } catch {
           return .failure(.badEntry(origin: origin, id: nil, detail: "not valid JSON"))
         }
         guard case .object(let pairs) = value else {
-          return .failure(.badEntry(origin: origin, id: nil, detail: "line is JSON but not an object; each line must be {\"file_name\": ..., \"transcription\": ...}"))
+          return .failure(
+            .badEntry(
+              origin: origin, id: nil,
+              detail:
+                "line is JSON but not an object; each line must be {\"file_name\": ..., \"transcription\": ...}"
+            ))
         }
         guard let fileValue = value["file_name"] else {
-          return .failure(.badEntry(origin: origin, id: nil, detail: "no \"file_name\": each line needs the path of its audio file"))
+          return .failure(
+            .badEntry(
+              origin: origin, id: nil,
+              detail: "no \"file_name\": each line needs the path of its audio file"))
         }
         guard let fileName = fileValue.stringValue else {
-          return .failure(.badEntry(origin: origin, id: nil, detail: "\"file_name\" must be a string"))
+          return .failure(
+            .badEntry(origin: origin, id: nil, detail: "\"file_name\" must be a string"))
         }
         if textKey == nil {
           do {
@@ -192,9 +231,15 @@ public struct AudioFolderReader: CorpusReader {
           }
         }
         let key = textKey!
-        let id = (fileName as NSString).deletingPathExtension.replacingOccurrences(of: "/", with: "-")
+        let id = (fileName as NSString).deletingPathExtension.replacingOccurrences(
+          of: "/", with: "-")
         guard let textValue = value[key] else {
-          return .failure(.badEntry(origin: origin, id: id, detail: "no \"\(key)\": every line needs its transcript (the column was picked from the first line)"))
+          return .failure(
+            .badEntry(
+              origin: origin, id: id,
+              detail:
+                "no \"\(key)\": every line needs its transcript (the column was picked from the first line)"
+            ))
         }
         guard let text = textValue.stringValue else {
           return .failure(.badEntry(origin: origin, id: id, detail: "\"\(key)\" must be a string"))
@@ -207,12 +252,15 @@ public struct AudioFolderReader: CorpusReader {
           case .number(let x): speaker = JSONValue.format(x)
           case .null: speaker = nil
           default:
-            return .failure(.badEntry(origin: origin, id: id, detail: "\"\(speakerKey)\" must be a string or a number"))
+            return .failure(
+              .badEntry(
+                origin: origin, id: id, detail: "\"\(speakerKey)\" must be a string or a number"))
           }
         }
         let used: Set<String> = ["file_name", key, speakerKey ?? "file_name"]
         return context.utterance(
-          line: n, fileName: fileName, text: text, speaker: speaker, extra: pairs.filter { !used.contains($0.0) })
+          line: n, fileName: fileName, text: text, speaker: speaker,
+          extra: pairs.filter { !used.contains($0.0) })
       }
       return nil
     }

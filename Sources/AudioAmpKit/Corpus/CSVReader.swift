@@ -82,7 +82,8 @@ final class CSVReader {
           _ = take()
           while true {
             guard let b = take() else {
-              return .failure(ParseError(line: start, message: "a quoted field is never closed (no matching \")"))
+              return .failure(
+                ParseError(line: start, message: "a quoted field is never closed (no matching \")"))
             }
             if b == Self.quote {
               if peek() == Self.quote {
@@ -99,13 +100,21 @@ final class CSVReader {
           switch peek() {
           case nil: break recordLoop
           case Self.comma?: _ = take()
-          case Self.lf?: _ = take(); break recordLoop
-          case Self.cr? where isCRLF(): _ = take(); _ = take(); break recordLoop
+          case Self.lf?:
+            _ = take()
+            break recordLoop
+          case Self.cr? where isCRLF():
+            _ = take()
+            _ = take()
+            break recordLoop
           default:
             let bad = line
             skipLine()
             return .failure(
-              ParseError(line: bad, message: "text after a closing quote; quote the whole field and double any \" inside it"))
+              ParseError(
+                line: bad,
+                message:
+                  "text after a closing quote; quote the whole field and double any \" inside it"))
           }
         } else {
           while let b = peek(), b != Self.comma, b != Self.lf, !(b == Self.cr && isCRLF()) {
@@ -115,8 +124,13 @@ final class CSVReader {
           fields.append(String(decoding: field, as: UTF8.self))
           switch peek() {
           case Self.comma?: _ = take()
-          case Self.lf?: _ = take(); break recordLoop
-          case Self.cr?: _ = take(); _ = take(); break recordLoop
+          case Self.lf?:
+            _ = take()
+            break recordLoop
+          case Self.cr?:
+            _ = take()
+            _ = take()
+            break recordLoop
           default: break recordLoop
           }
         }

@@ -23,13 +23,18 @@ final class CTMReader {
     let lines = try LineReader(path: file)
     var last: String? = nil
     while let raw = lines.next() {
-      guard let key = raw.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).first.map(String.init) else {
+      guard
+        let key = raw.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).first.map(
+          String.init)
+      else {
         continue
       }
       if let last, key.utf8.lexicographicallyPrecedes(last.utf8) {
         throw CorpusError.badEntry(
           origin: "\(file):\(lines.lineNumber)", id: key,
-          detail: "\(what) is not sorted by utterance id ('\(key)' comes after '\(last)'); words from the ctm are matched to utterances in sorted order: \(fix)")
+          detail:
+            "\(what) is not sorted by utterance id ('\(key)' comes after '\(last)'); words from the ctm are matched to utterances in sorted order: \(fix)"
+        )
       }
       last = key
     }
@@ -55,20 +60,27 @@ final class CTMReader {
       }
       guard key == id else { break }
       pending = nil
-      guard fields.count == 5 || fields.count == 6, let start = Double(fields[2]), let duration = Double(fields[3]),
+      guard fields.count == 5 || fields.count == 6, let start = Double(fields[2]),
+        let duration = Double(fields[3]),
         start >= 0, duration >= 0
       else {
         return .failure(
           .badEntry(
             origin: "\(path):\(line)", id: id,
-            detail: "ctm line must be '<utt-id> <channel> <start-s> <duration-s> <word> [<confidence>]' with start and duration ≥ 0"))
+            detail:
+              "ctm line must be '<utt-id> <channel> <start-s> <duration-s> <word> [<confidence>]' with start and duration ≥ 0"
+          ))
       }
       var word: [(String, JSONValue)] = [
-        ("word", .string(String(fields[4]))), ("start", .number(start)), ("end", .number(start + duration)),
+        ("word", .string(String(fields[4]))), ("start", .number(start)),
+        ("end", .number(start + duration)),
       ]
       if fields.count == 6 {
         guard let conf = Double(fields[5]) else {
-          return .failure(.badEntry(origin: "\(path):\(line)", id: id, detail: "ctm confidence '\(fields[5])' is not a number"))
+          return .failure(
+            .badEntry(
+              origin: "\(path):\(line)", id: id,
+              detail: "ctm confidence '\(fields[5])' is not a number"))
         }
         word.append(("conf", .number(conf)))
       }

@@ -49,14 +49,19 @@ public struct CommonVoiceReader: CorpusReader {
       guard let t = Self.defaultTSV(in: path) else {
         throw CorpusError.unrecognisedInput(
           path: path,
-          detail: "Common Voice folder has neither validated.tsv nor train.tsv; pass the .tsv file to read")
+          detail:
+            "Common Voice folder has neither validated.tsv nor train.tsv; pass the .tsv file to read"
+        )
       }
       tsv = t
     }
-    let clips = ((tsv as NSString).deletingLastPathComponent as NSString).appendingPathComponent("clips")
+    let clips = ((tsv as NSString).deletingLastPathComponent as NSString).appendingPathComponent(
+      "clips")
     let lines = try LineReader(path: tsv)
     guard let rawHeader = lines.next() else {
-      throw CorpusError.badEntry(origin: "\(tsv):1", id: nil, detail: "empty file; a Common Voice TSV starts with a header line")
+      throw CorpusError.badEntry(
+        origin: "\(tsv):1", id: nil,
+        detail: "empty file; a Common Voice TSV starts with a header line")
     }
     let header = Self.fields(rawHeader)
     func column(_ name: String) -> Int? { header.firstIndex(of: name) }
@@ -64,7 +69,9 @@ public struct CommonVoiceReader: CorpusReader {
       let missing = column("path") == nil ? "path" : "sentence"
       throw CorpusError.badEntry(
         origin: "\(tsv):1", id: nil,
-        detail: "header has no '\(missing)' column (found: \(header.joined(separator: ", "))); is this a Common Voice TSV?")
+        detail:
+          "header has no '\(missing)' column (found: \(header.joined(separator: ", "))); is this a Common Voice TSV?"
+      )
     }
     let speakerCol = column("client_id")
     let extras = Self.extraColumns.compactMap { name in column(name).map { (name, $0) } }
@@ -80,14 +87,22 @@ public struct CommonVoiceReader: CorpusReader {
           return .failure(
             .badEntry(
               origin: origin, id: nil,
-              detail: "row has \(row.count) tab-separated fields but the header has \(header.count); a tab or line break inside a sentence splits it, so remove it"))
+              detail:
+                "row has \(row.count) tab-separated fields but the header has \(header.count); a tab or line break inside a sentence splits it, so remove it"
+            ))
         }
         let file = row[pathCol]
-        guard !file.isEmpty else { return .failure(.badEntry(origin: origin, id: nil, detail: "empty 'path': each row needs its clip's file name")) }
+        guard !file.isEmpty else {
+          return .failure(
+            .badEntry(
+              origin: origin, id: nil, detail: "empty 'path': each row needs its clip's file name"))
+        }
         let id = (file as NSString).deletingPathExtension.replacingOccurrences(of: "/", with: "-")
         let audio = clips + "/" + file
         guard FileManager.default.fileExists(atPath: audio) else {
-          return .failure(.badEntry(origin: origin, id: id, detail: "a transcript without audio: \(audio) not found"))
+          return .failure(
+            .badEntry(
+              origin: origin, id: id, detail: "a transcript without audio: \(audio) not found"))
         }
         if let first = ids.claim(id, source: tsv, line: n) {
           return .failure(.duplicateID(id: id, origin: origin, firstOrigin: first))
@@ -97,7 +112,9 @@ public struct CommonVoiceReader: CorpusReader {
           row[i].isEmpty ? nil : (name, .string(row[i]))
         }
         return .success(
-          Utterance(id: id, audioPath: audio, text: row[sentenceCol], speaker: speaker, origin: origin, extra: extra))
+          Utterance(
+            id: id, audioPath: audio, text: row[sentenceCol], speaker: speaker, origin: origin,
+            extra: extra))
       }
       return nil
     }

@@ -30,7 +30,9 @@ public protocol CorpusReader {
 /// holding either kind decides, so detection stops at the first chapter or pair it meets.
 public enum CorpusFormat {
   /// Every format name `reader(for:format:)` accepts, in the order detection tries them.
-  public static let formatNames = ["jsonl", "kaldi", "audiofolder", "commonvoice", "librispeech", "folder"]
+  public static let formatNames = [
+    "jsonl", "kaldi", "audiofolder", "commonvoice", "librispeech", "folder",
+  ]
 
   /// What each format looks like, one line per format, for messages and `--help`.
   public static let formatSummary = """
@@ -65,7 +67,10 @@ public enum CorpusFormat {
     func need(folder wanted: Bool) throws {
       if wanted != folder {
         throw CorpusError.unrecognisedInput(
-          path: path, detail: "format \(format) reads a \(wanted ? "folder" : "file"), but this is a \(folder ? "folder" : "file")")
+          path: path,
+          detail:
+            "format \(format) reads a \(wanted ? "folder" : "file"), but this is a \(folder ? "folder" : "file")"
+        )
       }
     }
     switch format {
@@ -76,7 +81,9 @@ public enum CorpusFormat {
       try need(folder: true)
       return KaldiDataDirReader(directory: path)
     case "audiofolder":
-      if !folder, let dir = audiofolderOfMetadataFile(path) { return AudioFolderReader(directory: dir) }
+      if !folder, let dir = audiofolderOfMetadataFile(path) {
+        return AudioFolderReader(directory: dir)
+      }
       try need(folder: true)
       return AudioFolderReader(directory: path)
     case "commonvoice":
@@ -96,7 +103,8 @@ public enum CorpusFormat {
   /// The folder of an audiofolder metadata file given directly, else nil.
   private static func audiofolderOfMetadataFile(_ path: String) -> String? {
     let name = (path as NSString).lastPathComponent
-    return AudioFolderReader.metadataNames.contains(name) ? (path as NSString).deletingLastPathComponent : nil
+    return AudioFolderReader.metadataNames.contains(name)
+      ? (path as NSString).deletingLastPathComponent : nil
   }
 
   private static func detect(_ path: String, isFolder: Bool) throws -> any CorpusReader {
@@ -115,16 +123,24 @@ public enum CorpusFormat {
         throw unrecognised("file is not a .jsonl manifest or a Common Voice .tsv")
       }
     }
-    func has(_ name: String) -> Bool { fm.fileExists(atPath: (path as NSString).appendingPathComponent(name)) }
+    func has(_ name: String) -> Bool {
+      fm.fileExists(atPath: (path as NSString).appendingPathComponent(name))
+    }
     if has("wav.scp") { return KaldiDataDirReader(directory: path) }
-    if try AudioFolderReader.metadataFile(in: path) != nil { return AudioFolderReader(directory: path) }
-    if CommonVoiceReader.defaultTSV(in: path) != nil, has("clips") { return CommonVoiceReader(path: path) }
+    if try AudioFolderReader.metadataFile(in: path) != nil {
+      return AudioFolderReader(directory: path)
+    }
+    if CommonVoiceReader.defaultTSV(in: path) != nil, has("clips") {
+      return CommonVoiceReader(path: path)
+    }
     var walk = DirectoryWalk(root: path)
     while let f = walk.next() {
       if f.files.contains(where: { $0.hasSuffix(LibriSpeechReader.transcriptSuffix) }) {
         return LibriSpeechReader(directory: path)
       }
-      if PlainFolderReader.pairs(f.files).contains(where: { $0.transcript != nil && !$0.audio.isEmpty }) {
+      if PlainFolderReader.pairs(f.files).contains(where: {
+        $0.transcript != nil && !$0.audio.isEmpty
+      }) {
         return PlainFolderReader(directory: path)
       }
     }
@@ -136,7 +152,8 @@ public enum CorpusFormat {
     guard let h = FileHandle(forReadingAtPath: path) else { return false }
     defer { try? h.close() }
     let head = h.readData(ofLength: 4096)
-    return head.first(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }) == UInt8(ascii: "{")
+    return head.first(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) })
+      == UInt8(ascii: "{")
   }
 }
 

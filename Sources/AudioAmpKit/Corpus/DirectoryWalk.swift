@@ -29,7 +29,8 @@ struct DirectoryWalk: Sequence, IteratorProtocol {
   init(root: String) { pending = [(root, "")] }
 
   mutating func next() -> Folder? {
-    var path = "", relative = ""
+    var path = ""
+    var relative = ""
     repeat {
       guard let top = pending.popLast() else { return nil }
       (path, relative) = top
@@ -41,7 +42,9 @@ struct DirectoryWalk: Sequence, IteratorProtocol {
     var folders: [String] = []
     for name in names {
       var isDir: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: path + "/" + name, isDirectory: &isDir) else { continue }
+      guard FileManager.default.fileExists(atPath: path + "/" + name, isDirectory: &isDir) else {
+        continue
+      }
       if isDir.boolValue { folders.append(name) } else { files.append(name) }
     }
     // Pushed in reverse so that the byte-first subfolder is visited next.
@@ -52,5 +55,7 @@ struct DirectoryWalk: Sequence, IteratorProtocol {
   }
 
   /// Orders strings by their UTF-8 bytes.
-  static func byteOrder(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+  static func byteOrder(_ a: String, _ b: String) -> Bool {
+    a.utf8.lexicographicallyPrecedes(b.utf8)
+  }
 }

@@ -41,7 +41,8 @@ public struct LibriSpeechReader: CorpusReader {
     guard var folder else {
       throw CorpusError.unrecognisedInput(
         path: directory,
-        detail: "no LibriSpeech transcripts (<speaker>-<chapter>.trans.txt) anywhere below this folder")
+        detail:
+          "no LibriSpeech transcripts (<speaker>-<chapter>.trans.txt) anywhere below this folder")
     }
     var folderFiles = Set(folder.files)
     var lines: LineReader? = nil
@@ -69,7 +70,9 @@ public struct LibriSpeechReader: CorpusReader {
             .failure(
               .badEntry(
                 origin: linesPath, id: nil,
-                detail: "chapter \(chapter) appears again (first in \(first)); pass one copy of each split")))
+                detail:
+                  "chapter \(chapter) appears again (first in \(first)); pass one copy of each split"
+              )))
         }
         chapters[chapter] = linesPath
         do {
@@ -89,17 +92,23 @@ public struct LibriSpeechReader: CorpusReader {
       guard let (id, text) = KaldiDataDirReader.split(line) else { return .some(nil) }
       if text.isEmpty {
         return .some(
-          .failure(.badEntry(origin: origin, id: id, detail: "no transcript after the id; each line is '<utterance-id> <TRANSCRIPT>'")))
+          .failure(
+            .badEntry(
+              origin: origin, id: id,
+              detail: "no transcript after the id; each line is '<utterance-id> <TRANSCRIPT>'")))
       }
       if !id.hasPrefix(prefix) || id.count == prefix.count {
         return .some(
           .failure(
             .badEntry(
               origin: origin, id: id,
-              detail: "id does not belong to this chapter: ids in \((linesPath as NSString).lastPathComponent) must start with '\(prefix)'")))
+              detail:
+                "id does not belong to this chapter: ids in \((linesPath as NSString).lastPathComponent) must start with '\(prefix)'"
+            )))
       }
       if let first = idsInFile[id] {
-        return .some(.failure(.duplicateID(id: id, origin: origin, firstOrigin: "\(linesPath):\(first)")))
+        return .some(
+          .failure(.duplicateID(id: id, origin: origin, firstOrigin: "\(linesPath):\(first)")))
       }
       idsInFile[id] = reader.lineNumber
       let flac = id + ".flac"
@@ -113,7 +122,9 @@ public struct LibriSpeechReader: CorpusReader {
       let speaker = String(id[..<id.firstIndex(of: "-")!])
       return .some(
         .success(
-          Utterance(id: id, audioPath: folder.path + "/" + flac, text: text, speaker: speaker, origin: origin)))
+          Utterance(
+            id: id, audioPath: folder.path + "/" + flac, text: text, speaker: speaker,
+            origin: origin)))
     }
 
     return AnyIterator {

@@ -20,7 +20,9 @@ public struct PlainFolderReader: CorpusReader {
   public var formatName: String { "folder" }
 
   /// Extensions taken for audio (lower case): what libsndfile reads.
-  public static let audioExtensions: Set<String> = ["wav", "flac", "ogg", "oga", "opus", "mp3", "aif", "aiff"]
+  public static let audioExtensions: Set<String> = [
+    "wav", "flac", "ogg", "oga", "opus", "mp3", "aif", "aiff",
+  ]
 
   /// Creates a reader for the folder `directory`.
   public init(directory: String) { self.directory = directory }
@@ -62,7 +64,10 @@ public struct PlainFolderReader: CorpusReader {
     }
     guard var folder else {
       throw CorpusError.unrecognisedInput(
-        path: directory, detail: "no audio files (\(Self.audioExtensions.sorted().joined(separator: ", "))) or .txt transcripts anywhere below this folder")
+        path: directory,
+        detail:
+          "no audio files (\(Self.audioExtensions.sorted().joined(separator: ", "))) or .txt transcripts anywhere below this folder"
+      )
     }
     var ids = IDRegistry()
     var queueIndex = 0
@@ -78,35 +83,47 @@ public struct PlainFolderReader: CorpusReader {
         let pair = queue[queueIndex]
         queueIndex += 1
         let dir = folder.path
-        let idPrefix = folder.relativePath.isEmpty ? "" : folder.relativePath.replacingOccurrences(of: "/", with: "-") + "-"
+        let idPrefix =
+          folder.relativePath.isEmpty
+          ? "" : folder.relativePath.replacingOccurrences(of: "/", with: "-") + "-"
         let id = idPrefix + pair.stem
         guard let transcript = pair.transcript else {
           return .failure(
-            .badEntry(origin: dir + "/" + pair.audio[0], id: id, detail: "transcript missing: add \(pair.stem).txt beside the audio"))
+            .badEntry(
+              origin: dir + "/" + pair.audio[0], id: id,
+              detail: "transcript missing: add \(pair.stem).txt beside the audio"))
         }
         let origin = dir + "/" + transcript
         guard !pair.audio.isEmpty else {
           return .failure(
             .badEntry(
               origin: origin, id: id,
-              detail: "a transcript without audio: no \(pair.stem).wav (or .flac, .ogg, .opus, .mp3) beside it; add the audio or remove the .txt"))
+              detail:
+                "a transcript without audio: no \(pair.stem).wav (or .flac, .ogg, .opus, .mp3) beside it; add the audio or remove the .txt"
+            ))
         }
         guard pair.audio.count == 1 else {
           return .failure(
             .badEntry(
               origin: origin, id: id,
-              detail: "several audio files share this transcript (\(pair.audio.joined(separator: ", "))); keep one"))
+              detail:
+                "several audio files share this transcript (\(pair.audio.joined(separator: ", "))); keep one"
+            ))
         }
         guard let data = FileManager.default.contents(atPath: origin) else {
           return .failure(.unreadable(path: origin, reason: "cannot open for reading"))
         }
         guard let text = String(data: Self.droppingOneNewline(data), encoding: .utf8) else {
-          return .failure(.badEntry(origin: origin, id: id, detail: "transcript is not UTF-8; convert it (e.g. iconv -t UTF-8)"))
+          return .failure(
+            .badEntry(
+              origin: origin, id: id,
+              detail: "transcript is not UTF-8; convert it (e.g. iconv -t UTF-8)"))
         }
         if let first = ids.claim(id, source: dir, line: 0) {
           return .failure(.duplicateID(id: id, origin: origin, firstOrigin: first))
         }
-        return .success(Utterance(id: id, audioPath: dir + "/" + pair.audio[0], text: text, origin: origin))
+        return .success(
+          Utterance(id: id, audioPath: dir + "/" + pair.audio[0], text: text, origin: origin))
       }
     }
   }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import AudioAmpKit
 
 /// Groups the reader suites, so that `swift test --filter Corpus` selects them all.
@@ -71,7 +72,9 @@ enum CorpusFixture {
 
 /// The process's current resident set size, in KiB (from /proc/self/statm; 0 where there is none).
 func currentRSSKiB() -> Int {
-  guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+  guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else {
+    return 0
+  }
   let pages = statm.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
   return pages * Int(sysconf(Int32(_SC_PAGESIZE))) / 1024
 }

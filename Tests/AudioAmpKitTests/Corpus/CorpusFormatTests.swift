@@ -1,26 +1,32 @@
 import Foundation
 import Testing
+
 @testable import AudioAmpKit
 
 @Suite struct CorpusFormatTests {
   /// One folder holding a corpus of every format, laid out like the real ones.
   static func makeCorpora() -> String {
     let dir = makeTempDir()
-    CorpusFixture.write(#"{"audio_filepath": "a.wav", "text": "x"}"# + "\n", to: dir + "/manifest.jsonl")
-    CorpusFixture.write(#"{"audio_filepath": "a.wav", "text": "x"}"# + "\n", to: dir + "/manifest.json")
-    CorpusFixture.write(" \n" + #"{"audio_filepath": "a.wav", "text": "x"}"# + "\n", to: dir + "/list.txt")
+    CorpusFixture.write(
+      #"{"audio_filepath": "a.wav", "text": "x"}"# + "\n", to: dir + "/manifest.jsonl")
+    CorpusFixture.write(
+      #"{"audio_filepath": "a.wav", "text": "x"}"# + "\n", to: dir + "/manifest.json")
+    CorpusFixture.write(
+      " \n" + #"{"audio_filepath": "a.wav", "text": "x"}"# + "\n", to: dir + "/list.txt")
     CorpusFixture.write("a,b\n", to: dir + "/notes.csv")
     CorpusFixture.write("u1 /x.wav\n", to: dir + "/kaldi/wav.scp")
     CorpusFixture.write("u1 x\n", to: dir + "/kaldi/text")
     CorpusFixture.audio(dir + "/hf/a.wav")
     CorpusFixture.write("file_name,transcription\na.wav,x\n", to: dir + "/hf/metadata.csv")
     CorpusFixture.audio(dir + "/hfj/a.wav")
-    CorpusFixture.write(#"{"file_name": "a.wav", "text": "x"}"# + "\n", to: dir + "/hfj/metadata.jsonl")
+    CorpusFixture.write(
+      #"{"file_name": "a.wav", "text": "x"}"# + "\n", to: dir + "/hfj/metadata.jsonl")
     _ = Corpus.CommonVoiceReaderTests.makeRelease(dir)
     _ = Corpus.LibriSpeechReaderTests.makeTree(dir + "/ls")
     CorpusFixture.audio(dir + "/plain/spk/a.opus")
     CorpusFixture.write("x\n", to: dir + "/plain/spk/a.txt")
-    try! FileManager.default.createDirectory(atPath: dir + "/empty/sub", withIntermediateDirectories: true)
+    try! FileManager.default.createDirectory(
+      atPath: dir + "/empty/sub", withIntermediateDirectories: true)
     return dir
   }
 
@@ -62,7 +68,9 @@ import Testing
     for (input, expected) in cases {
       #expect(Self.describe(try CorpusFormat.reader(for: d + "/" + input)) == expected, "\(input)")
       let name = String(expected.prefix(while: { $0 != " " }))
-      #expect(Self.describe(try CorpusFormat.reader(for: d + "/" + input, format: name)) == expected, "\(input) as \(name)")
+      #expect(
+        Self.describe(try CorpusFormat.reader(for: d + "/" + input, format: name)) == expected,
+        "\(input) as \(name)")
     }
   }
 
@@ -85,11 +93,20 @@ import Testing
       folder       a folder of audio files, each with a .txt transcript of the same name beside it
       """
     let cases: [(String, String?, String)] = [
-      ("empty", nil, "\(d)/empty: folder matches no corpus layout; a corpus is one of these:\n\(list)"),
-      ("notes.csv", nil, "\(d)/notes.csv: file is not a .jsonl manifest or a Common Voice .tsv; a corpus is one of these:\n\(list)"),
+      (
+        "empty", nil,
+        "\(d)/empty: folder matches no corpus layout; a corpus is one of these:\n\(list)"
+      ),
+      (
+        "notes.csv", nil,
+        "\(d)/notes.csv: file is not a .jsonl manifest or a Common Voice .tsv; a corpus is one of these:\n\(list)"
+      ),
       ("nothing-here", nil, "\(d)/nothing-here: no such file or folder"),
       ("kaldi", "jsonl", "\(d)/kaldi: format jsonl reads a file, but this is a folder"),
-      ("manifest.jsonl", "folder", "\(d)/manifest.jsonl: format folder reads a folder, but this is a file"),
+      (
+        "manifest.jsonl", "folder",
+        "\(d)/manifest.jsonl: format folder reads a folder, but this is a file"
+      ),
       ("kaldi", "mp3", "\(d)/kaldi: unknown format 'mp3'; the formats are:\n\(list)"),
     ]
     for (input, format, message) in cases {
@@ -100,13 +117,17 @@ import Testing
         #expect(e.description == message)
       }
     }
-    #expect(CorpusFormat.formatNames == ["jsonl", "kaldi", "audiofolder", "commonvoice", "librispeech", "folder"])
+    #expect(
+      CorpusFormat.formatNames == [
+        "jsonl", "kaldi", "audiofolder", "commonvoice", "librispeech", "folder",
+      ])
   }
 
   @Test func anExplicitFormatOverridesDetection() throws {
     let d = Self.makeCorpora()
     // A LibriSpeech chapter read as a plain folder: the .trans.txt has no audio of its name.
-    let got = try CorpusFixture.all(CorpusFormat.reader(for: d + "/ls/LibriSpeech/dev-clean/84/121123", format: "folder"))
+    let got = try CorpusFixture.all(
+      CorpusFormat.reader(for: d + "/ls/LibriSpeech/dev-clean/84/121123", format: "folder"))
     #expect(CorpusFixture.utterances(got).isEmpty)
     #expect(CorpusFixture.messages(got).count == 2)
   }

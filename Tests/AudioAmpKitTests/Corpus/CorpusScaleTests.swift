@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import AudioAmpKit
 
 /// Every reader streams a 10,000-utterance corpus: the count is right, nothing fails, and the
@@ -7,11 +8,14 @@ import Testing
 /// them is cheap. Figures are printed ("10000 librispeech utterances in 0.41 s, RSS +1.2 MiB").
 /// `AUDIOAMP_SCALE_N=100000` runs the same checks on a bigger corpus (a multiple of 100).
 @Suite(.serialized) struct CorpusScaleTests {
-  static let n = ProcessInfo.processInfo.environment["AUDIOAMP_SCALE_N"].flatMap { Int($0) } ?? 10_000
+  static let n =
+    ProcessInfo.processInfo.environment["AUDIOAMP_SCALE_N"].flatMap { Int($0) } ?? 10_000
 
   /// Reads everything, checking order-independent facts, and returns the printed figures.
   @discardableResult
-  static func stream(_ reader: any CorpusReader, check: (Int, Utterance) -> Void = { _, _ in }) throws -> (count: Int, growthKiB: Int) {
+  static func stream(_ reader: any CorpusReader, check: (Int, Utterance) -> Void = { _, _ in })
+    throws -> (count: Int, growthKiB: Int)
+  {
     let rssBefore = currentRSSKiB()
     var rssMax = rssBefore
     let clock = ContinuousClock()
@@ -30,9 +34,11 @@ import Testing
     // Sampled every 1000 entries: the peak high-water mark (getrusage) was already set by
     // building the fixture, so it would show nothing.
     let growth = max(rssMax, currentRSSKiB()) - rssBefore
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    let seconds =
+      Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     print(
-      "\(count) \(reader.formatName) utterances in \(String(format: "%.2f", seconds)) s, RSS +\(String(format: "%.1f", Double(growth) / 1024)) MiB")
+      "\(count) \(reader.formatName) utterances in \(String(format: "%.2f", seconds)) s, RSS +\(String(format: "%.1f", Double(growth) / 1024)) MiB"
+    )
     #expect(failures.isEmpty, "\(failures)")
     #expect(count == n)
     // The readers hold a folder listing and 16 bytes per id (160 KB for 10,000), the Kaldi one
@@ -46,7 +52,11 @@ import Testing
     let dir = makeTempDir()
     CorpusFixture.audio(dir + "/a.wav")
     var s = ""
-    for i in 0..<Self.n { s += #"{"audio_filepath": "a.wav", "id": "u\#(i)", "text": "utterance number \#(i)", "words": [{"word": "utterance", "start": 0.1, "end": 0.5}]}"# + "\n" }
+    for i in 0..<Self.n {
+      s +=
+        #"{"audio_filepath": "a.wav", "id": "u\#(i)", "text": "utterance number \#(i)", "words": [{"word": "utterance", "start": 0.1, "end": 0.5}]}"#
+        + "\n"
+    }
     CorpusFixture.write(s, to: dir + "/m.jsonl")
     try Self.stream(ManifestReader(path: dir + "/m.jsonl")) { i, u in
       if u.id != "u\(i)" { Issue.record("order: \(u.id) at \(i)") }
@@ -55,7 +65,9 @@ import Testing
 
   @Test func kaldi() throws {
     let dir = makeTempDir()
-    var text = "", scp = "", spk = ""
+    var text = ""
+    var scp = ""
+    var spk = ""
     for i in 0..<Self.n {
       text += "u\(i) utterance number \(i)\n"
       scp += "u\(i) /shared/a.wav\n"
@@ -70,10 +82,15 @@ import Testing
   @Test func commonVoice() throws {
     let lang = makeTempDir() + "/en"
     CorpusFixture.audio(lang + "/clips/common_voice_en_0.mp3")
-    var tsv = "client_id\tpath\tsentence_id\tsentence\tsentence_domain\tup_votes\tdown_votes\tage\tgender\taccents\tvariant\tlocale\tsegment\n"
+    var tsv =
+      "client_id\tpath\tsentence_id\tsentence\tsentence_domain\tup_votes\tdown_votes\tage\tgender\taccents\tvariant\tlocale\tsegment\n"
     for i in 0..<Self.n {
-      if i > 0 { CorpusFixture.link(lang + "/clips/common_voice_en_0.mp3", lang + "/clips/common_voice_en_\(i).mp3") }
-      tsv += "c\(i % 97)\tcommon_voice_en_\(i).mp3\tsid\(i)\tSentence \"\(i)\".\t\t2\t0\tthirties\t\t\t\ten\t\n"
+      if i > 0 {
+        CorpusFixture.link(
+          lang + "/clips/common_voice_en_0.mp3", lang + "/clips/common_voice_en_\(i).mp3")
+      }
+      tsv +=
+        "c\(i % 97)\tcommon_voice_en_\(i).mp3\tsid\(i)\tSentence \"\(i)\".\t\t2\t0\tthirties\t\t\t\ten\t\n"
     }
     CorpusFixture.write(tsv, to: lang + "/validated.tsv")
     try Self.stream(CommonVoiceReader(path: lang)) { i, u in
@@ -88,7 +105,10 @@ import Testing
     for i in 0..<Self.n {
       let rel = "data/\(i % 10)/\(i).wav"
       if i > 0 {
-        if i < 10 { try FileManager.default.createDirectory(atPath: dir + "/data/\(i)", withIntermediateDirectories: true) }
+        if i < 10 {
+          try FileManager.default.createDirectory(
+            atPath: dir + "/data/\(i)", withIntermediateDirectories: true)
+        }
         CorpusFixture.link(dir + "/data/0/0.wav", dir + "/" + rel)
       }
       csv += "\(rel),\"Line \(i), with \"\"quotes\"\"\nand a break\",s\(i % 40),0.05\n"
