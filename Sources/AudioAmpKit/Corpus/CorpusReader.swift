@@ -144,7 +144,36 @@ public enum CorpusFormat {
         return PlainFolderReader(directory: path)
       }
     }
+    let corpora = subfolderCorpora(path)
+    if !corpora.isEmpty {
+      throw CorpusError.unrecognisedInput(
+        path: path,
+        detail:
+          "folder matches no corpus layout, but its subfolders do: \(corpora.joined(separator: ", ")); pass one of them")
+    }
     throw unrecognised("folder matches no corpus layout")
+  }
+
+  /// The direct subfolders of `path` that are Kaldi, audiofolder or Common Voice corpora (as
+  /// "name (format)", byte-sorted), for the hint when a parent such as `data/` or
+  /// `cv-corpus-17.0/` is given instead.
+  private static func subfolderCorpora(_ path: String) -> [String] {
+    let fm = FileManager.default
+    let names = ((try? fm.contentsOfDirectory(atPath: path)) ?? [])
+      .filter { !$0.hasPrefix(".") }
+      .sorted(by: DirectoryWalk.byteOrder)
+    return names.compactMap { name in
+      let sub = (path as NSString).appendingPathComponent(name)
+      func has(_ file: String) -> Bool {
+        fm.fileExists(atPath: (sub as NSString).appendingPathComponent(file))
+      }
+      if has("wav.scp") { return "\(name) (kaldi)" }
+      if AudioFolderReader.metadataNames.contains(where: has) { return "\(name) (audiofolder)" }
+      if CommonVoiceReader.defaultTSV(in: sub) != nil, has("clips") {
+        return "\(name) (commonvoice)"
+      }
+      return nil
+    }
   }
 
   /// Whether the file's first non-blank byte is "{" (a manifest with an unusual extension).

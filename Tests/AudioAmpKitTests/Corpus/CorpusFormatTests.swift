@@ -123,6 +123,25 @@ import Testing
       ])
   }
 
+  @Test func aParentOfCorporaNamesThem() throws {
+    let d = Self.makeCorpora()
+    #expect(throws: CorpusError.unrecognisedInput(
+      path: d + "/cv-corpus-17.0",
+      detail: "folder matches no corpus layout, but its subfolders do: en (commonvoice); pass one of them"
+    )) {
+      try CorpusFormat.reader(for: d + "/cv-corpus-17.0")
+    }
+    CorpusFixture.write("", to: d + "/data/train/wav.scp")
+    CorpusFixture.write("", to: d + "/data/test/metadata.jsonl")
+    CorpusFixture.write("", to: d + "/data/notes.md")
+    #expect(throws: CorpusError.unrecognisedInput(
+      path: d + "/data",
+      detail: "folder matches no corpus layout, but its subfolders do: test (audiofolder), train (kaldi); pass one of them"
+    )) {
+      try CorpusFormat.reader(for: d + "/data")
+    }
+  }
+
   @Test func anExplicitFormatOverridesDetection() throws {
     let d = Self.makeCorpora()
     // A LibriSpeech chapter read as a plain folder: the .trans.txt has no audio of its name.
