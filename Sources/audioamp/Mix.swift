@@ -6,7 +6,7 @@ struct Mix: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Run a recipe over a corpus and write the augmented set.",
     discussion: """
-      Reads every utterance of --input, applies the recipe's effects --variants times with a \
+      Reads every utterance of --input (any format below), applies the recipe's effects --variants times with a \
       separate random stream per (seed, utterance, variant), and writes:
 
         DIR/audio/<id>__v<k>.wav   16-bit PCM WAV at the recipe's sample_rate (jsonl, kaldi)
@@ -28,8 +28,11 @@ struct Mix: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Recipe file (YAML).", valueName: "file"))
   var recipe: String
 
-  @Option(name: .long, help: ArgumentHelp("JSON-lines manifest or Kaldi data directory.", valueName: "path"))
+  @Option(name: .long, help: ArgumentHelp("Corpus: a JSON-lines manifest, Kaldi data directory, LibriSpeech tree, Common Voice folder or .tsv, audiofolder, or folder of x.wav + x.txt.", valueName: "path"))
   var input: String
+
+  @Option(name: .long, help: ArgumentHelp("Input format: \(CorpusFormat.formatNames.joined(separator: ", ")) (default: detected from the layout).", valueName: "format"))
+  var inputFormat: String?
 
   @Option(name: .long, help: ArgumentHelp("Output folder (created if needed).", valueName: "dir"))
   var output: String
@@ -73,6 +76,9 @@ struct Mix: ParsableCommand {
     guard FileManager.default.fileExists(atPath: input) else {
       throw ValidationError("--input \(input): no such file or folder")
     }
+    if let f = inputFormat, !CorpusFormat.formatNames.contains(f) {
+      throw ValidationError("--input-format \(f): choose one of \(CorpusFormat.formatNames.joined(separator: ", "))")
+    }
     if let f = outputFormat, OutputFormat(rawValue: f) == nil {
       throw ValidationError("--output-format \(f): choose one of \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
     }
@@ -95,6 +101,7 @@ struct Mix: ParsableCommand {
     o.overwrite = overwrite
     o.noiseLibrary = noiseLibrary
     o.outputFormat = outputFormat.flatMap(OutputFormat.init(rawValue:))
+    o.inputFormat = inputFormat
     if let s = shard {
       o.shard = try ShardSpec.parse(s, environment: ProcessInfo.processInfo.environment, countOverride: shardCount)
     }

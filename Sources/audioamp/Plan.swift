@@ -14,6 +14,7 @@ struct Plan: ParsableCommand {
 
   @Option(name: .long, help: ArgumentHelp("Recipe file (YAML).", valueName: "file")) var recipe: String
   @Option(name: .long, help: ArgumentHelp("Corpus to read.", valueName: "path")) var input: String
+  @Option(name: .long, help: ArgumentHelp("Input format (default: detected).", valueName: "format")) var inputFormat: String?
   @Option(name: .long, help: ArgumentHelp("Augmented copies per utterance (default: the recipe's, else 1).", valueName: "n")) var variants: Int?
   @Option(name: .long, help: ArgumentHelp("Worker threads the run will use.", valueName: "j")) var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
   @Option(name: .long, help: ArgumentHelp("Plan one shard: K/N.", valueName: "K/N")) var shard: String?
@@ -24,6 +25,9 @@ struct Plan: ParsableCommand {
   func validate() throws {
     guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1 (got \(jobs))") }
     if let v = variants, v < 1 { throw ValidationError("--variants must be at least 1 (got \(v))") }
+    if let f = inputFormat, !CorpusFormat.formatNames.contains(f) {
+      throw ValidationError("--input-format \(f): choose one of \(CorpusFormat.formatNames.joined(separator: ", "))")
+    }
     if let f = outputFormat, OutputFormat(rawValue: f) == nil {
       throw ValidationError("--output-format \(f): choose one of \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
     }
@@ -35,6 +39,7 @@ struct Plan: ParsableCommand {
     o.jobs = jobs
     o.noiseLibrary = noiseLibrary
     o.outputFormat = outputFormat.flatMap(OutputFormat.init(rawValue:))
+    o.inputFormat = inputFormat
     if let s = shard { o.shard = try ShardSpec.parse(s, environment: [:]) }
     let p: MixPlan
     do {

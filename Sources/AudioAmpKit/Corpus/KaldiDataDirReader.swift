@@ -7,13 +7,28 @@ import Foundation
 /// pipe (`... |`) or an archive offset (`file.ark:123`) is refused with a message saying how to
 /// convert it. With `segments`, each text id is a segment of a recording in `wav.scp`.
 /// The lookup tables (`wav.scp`, `utt2spk`, `segments`) are read into memory; `text` is streamed.
+///
+/// Word timings: with a CTM file (`ctm`, by default `<directory>/ctm` when it exists) keyed by
+/// utterance id, each utterance gets an extra field `words`:
+/// `[{"word": "HELLO", "start": 0.5, "end": 0.82}, ...]` (plus `"conf"` when given), times in
+/// seconds from the utterance's start (for a segment, from the segment's start, as Kaldi's
+/// `steps/get_ctm.sh` writes them). `text` and the CTM must then both be sorted by utterance id
+/// in byte order (`LC_ALL=C sort`), which is checked before reading, so that they are merged in
+/// one pass. CTM lines for ids not in `text` are ignored; an utterance without CTM lines gets no
+/// `words`.
 public struct KaldiDataDirReader: CorpusReader {
   /// The data directory as given.
   public let directory: String
+  /// The CTM file given explicitly, or nil for `<directory>/ctm` when present.
+  public let ctm: String?
   public var formatName: String { "kaldi" }
 
-  /// Creates a reader for the data directory `directory`.
-  public init(directory: String) { self.directory = directory }
+  /// Creates a reader for the data directory `directory`, with word timings from `ctm` (default
+  /// `<directory>/ctm` when it exists).
+  public init(directory: String, ctm: String? = nil) {
+    self.directory = directory
+    self.ctm = ctm
+  }
 
   private func file(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
 
@@ -61,9 +76,16 @@ public struct KaldiDataDirReader: CorpusReader {
       throw CorpusError.unrecognisedInput(path: directory, detail: "Kaldi data directory has no text file (transcripts)")
     }
     let textPath = file("text")
+    var words: CTMReader? = nil
+    let ctmPath = ctm ?? file("ctm")
+    if ctm != nil || FileManager.default.fileExists(atPath: ctmPath) {
+      try CTMReader.checkSorted(textPath, what: "text", fix: "sort it with LC_ALL=C sort (or utils/fix_data_dir.sh)")
+      try CTMReader.checkSorted(ctmPath, what: "the ctm", fix: "sort it with LC_ALL=C sort -k1,1 -k3,3n")
+      words = try CTMReader(path: ctmPath)
+    }
     let lines = try LineReader(path: textPath)
     let cwd = FileManager.default.currentDirectoryPath
-    var seen = Set<String>()
+    var ids = IDRegistry()
 
     func audioPath(for rec: String, origin: String, id: String) -> Result<String, CorpusError> {
       guard let entry = wav[rec] else {
@@ -93,10 +115,9 @@ public struct KaldiDataDirReader: CorpusReader {
         let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : raw
         guard let (id, text) = Self.split(line) else { continue }
         let origin = "\(textPath):\(lines.lineNumber)"
-        if seen.contains(id) {
-          return .failure(.duplicateID(id: id, origin: origin, firstOrigin: textPath))
+        if let first = ids.claim(id, source: textPath, line: lines.lineNumber) {
+          return .failure(.duplicateID(id: id, origin: origin, firstOrigin: first))
         }
-        seen.insert(id)
         var offset = 0.0
         var duration: Double? = nil
         var rec = id
@@ -117,13 +138,21 @@ public struct KaldiDataDirReader: CorpusReader {
           offset = start
           duration = end == -1 ? nil : end - start
         }
+        var extra: [(String, JSONValue)] = []
+        // An utterance refused before this point leaves its CTM lines unread; the next call
+        // skips them, since they sort before the next id.
+        switch words?.words(for: id) {
+        case .failure(let e)?: return .failure(e)
+        case .success(let w?)?: extra.append(("words", .array(w)))
+        default: break
+        }
         switch audioPath(for: rec, origin: origin, id: id) {
         case .failure(let e): return .failure(e)
         case .success(let path):
           return .success(
             Utterance(
               id: id, audioPath: path, offsetSeconds: offset, durationSeconds: duration, text: text,
-              speaker: spk[id]?.value, origin: origin))
+              speaker: spk[id]?.value, origin: origin, extra: extra))
         }
       }
       return nil

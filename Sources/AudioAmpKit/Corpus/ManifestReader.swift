@@ -21,7 +21,7 @@ public struct ManifestReader: CorpusReader {
   public func entries() throws -> AnyIterator<Result<Utterance, CorpusError>> {
     let lines = try LineReader(path: path)
     let base = URL(fileURLWithPath: path).deletingLastPathComponent()
-    var seen: [String: Int] = [:]
+    var ids = IDRegistry()
     return AnyIterator {
       while let raw = lines.next() {
         let n = lines.lineNumber
@@ -30,10 +30,9 @@ public struct ManifestReader: CorpusReader {
         if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
         let result = Self.entry(line, origin: origin, base: base)
         if case .success(let u) = result {
-          if let first = seen[u.id] {
-            return .failure(.duplicateID(id: u.id, origin: origin, firstOrigin: "\(path):\(first)"))
+          if let first = ids.claim(u.id, source: path, line: n) {
+            return .failure(.duplicateID(id: u.id, origin: origin, firstOrigin: first))
           }
-          seen[u.id] = n
         }
         return result
       }

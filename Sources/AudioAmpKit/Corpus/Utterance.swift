@@ -14,7 +14,8 @@ public struct Utterance: Sendable, Equatable {
   public var speaker: String?
   /// Where the utterance was declared, for messages: "corpus/manifest.jsonl:12".
   public var origin: String
-  /// Other fields of a JSON-lines manifest entry, carried through to the output unchanged.
+  /// Other fields the corpus gives (manifest fields, Common Voice columns, Kaldi ctm words...),
+  /// carried through to the output (time alignments rescaled).
   public var extraFields: [String: JSONValue] { Dictionary(extra, uniquingKeysWith: { a, _ in a }) }
   /// Other fields in their written order.
   public var extra: [(String, JSONValue)]

@@ -25,6 +25,8 @@ public struct MixOptions: Sendable {
   public var shard = ShardSpec.whole
   /// Output layout; nil mirrors the input's format.
   public var outputFormat: OutputFormat?
+  /// Input format (one of `CorpusFormat.formatNames`); nil detects it from the layout.
+  public var inputFormat: String?
   /// Count the corpus first so progress can show a percentage and an ETA.
   public var countEntries = false
 
@@ -143,7 +145,7 @@ public enum MixJob {
   public static func run(_ options: MixOptions, progress: (MixProgress) -> Void = { _ in }) throws -> MixSummary {
     let started = Date()
     let (recipe, stages) = try prepare(recipePath: options.recipePath, noiseLibrary: options.noiseLibrary ?? "noise-library")
-    let reader = try CorpusFormat.reader(for: options.inputPath)
+    let reader = try CorpusFormat.reader(for: options.inputPath, format: options.inputFormat)
     let variants = options.variants ?? recipe.variants ?? 1
     let seed = options.seed ?? recipe.seed ?? 0
     let format = options.outputFormat ?? OutputFormat.mirroring(readerFormat: reader.formatName)
