@@ -23,7 +23,7 @@ struct AudioAmp: ParsableCommand {
       64 command-line misuse.
       """,
     version: AudioAmpVersion.string,
-    subcommands: [Mix.self, RecipeCommand.self]
+    subcommands: [Mix.self, RecipeCommand.self, Review.self, Inspect.self, SpectrogramCommand.self]
   )
 }
 
