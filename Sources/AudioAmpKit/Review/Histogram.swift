@@ -47,7 +47,7 @@ public struct Histogram: Sendable {
   /// bars, the count on the tallest bar and labels at both ends of the axis.
   public var svg: String {
     let w = 320.0, h = 140.0, left = 10.0, right = 10.0, top = 22.0, bottom = 22.0
-    var s = #"<svg xmlns="http://www.w3.org/2000/svg" class="hist" viewBox="0 0 320 140" width="320" height="140" role="img" aria-label="\#(HTML.escape(title))">"#
+    var s = #"<svg class="hist" viewBox="0 0 320 140" width="320" height="140" role="img" aria-label="\#(HTML.escape(title))">"#
     s += #"<text x="\#(left)" y="14" class="ht">\#(HTML.escape(title))</text>"#
     guard !counts.isEmpty else {
       return s + #"<text x="\#(left)" y="70">no values</text></svg>"#
