@@ -250,10 +250,14 @@ public enum Spectrogram {
         let x = x0 + Int((t * pxPerSecond).rounded())
         img.fill(x: x, y: y0 + h + 1, width: 1, height: 3, axisColor)
         let label = trim(t)
-        img.draw(text: label, x: x - BitmapFont.width(of: label) / 2, y: y0 + h + 6, color: axisColor)
+        let lx = x - BitmapFont.width(of: label) / 2
+        // The colour bar's "dBFS" label sits right of the plot; keep tick labels clear of it.
+        if lx + BitmapFont.width(of: label) <= x0 + w + barGap - 2 {
+          img.draw(text: label, x: lx, y: y0 + h + 6, color: axisColor)
+        }
         t += step
       }
-      img.draw(text: "s", x: x0 + w - 6, y: y0 + h + 14, color: axisColor)
+      img.draw(text: "s", x: 2, y: y0 + h + 6, color: axisColor)
     }
     // Colour bar with dB labels at its ends and middle.
     let bx = x0 + w + barGap
@@ -265,7 +269,7 @@ public enum Spectrogram {
       img.fill(x: bx + barWidth, y: y, width: 3, height: 1, axisColor)
       img.draw(text: String(Int(value.rounded())), x: bx + barWidth + 4, y: min(max(y - 3, 0), y0 + h - 7), color: axisColor)
     }
-    img.draw(text: "dBFS", x: bx - 4, y: y0 + h + 6, color: axisColor)
+    img.draw(text: "dBFS", x: bx, y: y0 + h + 6, color: axisColor)
   }
 
   /// Tick frequencies 1, 2, 5 × 10^k Hz within [minHz, maxHz].

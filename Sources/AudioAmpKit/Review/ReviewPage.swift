@@ -126,8 +126,8 @@ enum ReviewPage {
     .hist rect{fill:#4a6fa5}.hist text{font-size:10px;fill:#333}.hist .ht{font-weight:bold;font-size:11px}
     section.sample{background:#fff;border:2px solid #ddd;border-radius:6px;padding:.6em;margin:1em 0}
     section.sample.current{border-color:#d2691e;box-shadow:0 0 0 3px #f5deb3}
-    .pair{display:flex;flex-wrap:wrap;gap:12px}figure{margin:0}figcaption{font-size:.85em;color:#555}
-    audio{display:block;width:100%;min-width:280px;margin:.2em 0}img{display:block;max-width:100%}
+    .pair{display:flex;flex-wrap:wrap;gap:12px}figure{margin:0;flex:1 1 0;min-width:300px}figcaption{font-size:.85em;color:#555}
+    audio{display:block;width:100%;margin:.2em 0}img{display:block;max-width:100%}
     .text{font-size:1.05em;margin:.3em 0}.stratum{font-size:.8em;color:#666;background:#eee;padding:0 .4em;border-radius:3px}
     .flag{font-size:.8em;color:#fff;background:#b22222;padding:0 .4em;border-radius:3px}
     .details{display:flex;flex-wrap:wrap;gap:16px;font-size:.85em}table{border-collapse:collapse}

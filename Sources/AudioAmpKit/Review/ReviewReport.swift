@@ -126,7 +126,11 @@ public enum ReviewReport {
       warnings["no input corpus known (pass --input, or a summary.json with \"input\"); no clean audio in the report", default: 0] += 1
     }
 
-    let style = SpectrogramStyle()
+    // 120 px/s and at most 520 px of plot keep the clean and augmented images side by side
+    // in a 1280 px window for utterances up to ~4.3 s, on one time scale.
+    var style = SpectrogramStyle()
+    style.pixelsPerSecond = 120
+    style.maxPlotWidth = 520
     var samples: [ReviewSample] = []
     var cleanWritten = Set<String>()
     for (record, stratum) in chosen {
