@@ -19,7 +19,7 @@ private func runWithLimit(_ exe: String, _ args: [String], seconds limit: Double
   p.arguments = args
   // stderr goes to a file so a chatty log can never fill a pipe and block the child.
   let errPath = NSTemporaryDirectory() + "audioamp-stderr-\(UUID().uuidString.prefix(8)).log"
-  FileManager.default.createFile(atPath: errPath, contents: nil)
+  _ = FileManager.default.createFile(atPath: errPath, contents: nil)
   let errFile = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
   let out = Pipe()
   p.standardOutput = out
