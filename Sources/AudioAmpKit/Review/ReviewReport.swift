@@ -168,7 +168,7 @@ public enum ReviewReport {
       let cleanSpec = clean.map { Spectrogram.analyze($0) }
       var s = style
       s.topDB = max(augSpec.maxDB, cleanSpec?.maxDB ?? -200)
-      // Both images get the plot width of the longer signal's duration scale (same px/s).
+      // Same colour scale (topDB) and the same px/s, so the two images compare directly.
       try writePNG(Spectrogram.render(augSpec, durationSeconds: aug.durationSeconds, style: s),
         (imgDir as NSString).appendingPathComponent(fileName(id) + ".aug.png"))
       if let c = clean, let cs = cleanSpec {

@@ -117,6 +117,13 @@ private func makeRun(sources: Int = 4) throws -> (dir: String, input: String) {
     #expect(r.warnings.count == 1 && r.warnings[0].contains("--input"))
   }
 
+  @Test func theInputIsFoundThroughSummaryJSON() throws {
+    let (run, input) = try makeRun(sources: 1)
+    try #"{"recipe":"r.yaml","seed":1,"input":"\#(input)"}"#.write(toFile: run + "/summary.json", atomically: true, encoding: .utf8)
+    let r = try ReviewReport.build(ReviewOptions(runDirectory: run))
+    #expect(r.warnings.isEmpty && r.samples.count == 2 && r.samples.allSatisfy(\.hasClean), "\(r.warnings)")
+  }
+
   @Test func flagsFollowTheirDefinitions() {
     var i = AudioInspection.measure(AudioBuffer(samples: Signals.sine(300, seconds: 0.5, rate: 16000), sampleRate: 16000))
     i.estimatedSNRDB = 30
