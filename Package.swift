@@ -22,9 +22,12 @@ let package = Package(
     .systemLibrary(
       name: "CSndFile", pkgConfig: "sndfile",
       providers: [.apt(["libsndfile1-dev"]), .brew(["libsndfile"])]),
+    .systemLibrary(
+      name: "CZlib", pkgConfig: "zlib",
+      providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
     .target(
       name: "AudioAmpKit",
-      dependencies: ["CFFTW3", "CSampleRate", "CSndFile", "Yams"]),
+      dependencies: ["CFFTW3", "CSampleRate", "CSndFile", "CZlib", "Yams"]),
     .executableTarget(
       name: "audioamp",
       dependencies: [

@@ -5,7 +5,7 @@ set -euo pipefail
 
 # Build: the three C libraries behind the FFT core, resampler and audio I/O, and pkg-config to find them.
 # Tests: sox makes a few multi-channel fixtures.
-packages=(libfftw3-dev libsamplerate0-dev libsndfile1-dev pkg-config sox)
+packages=(libfftw3-dev libsamplerate0-dev libsndfile1-dev pkg-config sox zlib1g-dev chromium)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -24,7 +24,7 @@ if ((${#missing[@]})); then
   $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-for lib in fftw3f samplerate sndfile; do
+for lib in fftw3f samplerate sndfile zlib; do
   pkg-config --exists "$lib" || { echo "install-deps: pkg-config cannot find $lib after install" >&2; exit 1; }
 done
 

@@ -17,13 +17,18 @@ struct AudioAmp: ParsableCommand {
         audioamp recipe check recipes/phone.yaml
         audioamp mix --recipe recipes/phone.yaml --input corpus/manifest.jsonl --output out/ --variants 5 --seed 7 --jobs 2
         audioamp mix --recipe recipes/speed-perturb.yaml --input corpus/kaldi --output out-sp/
+        audioamp plan --recipe recipes/phone.yaml --input corpus/manifest.jsonl --variants 10
+        audioamp review out/ --sample 24 --stratify snr      # then open out/review/index.html
+        audioamp inspect out/audio/spk1-001__v0.wav
 
       Exit status: 0 all outputs written; 1 the run stopped (bad input, unwritable output); \
       2 the recipe is invalid; 3 finished with failures logged to failures.tsv (--keep-going); \
       64 command-line misuse.
       """,
     version: AudioAmpVersion.string,
-    subcommands: [Mix.self, Plan.self, Merge.self, RecipeCommand.self]
+    subcommands: [
+      Mix.self, Plan.self, Merge.self, RecipeCommand.self, Review.self, Inspect.self, SpectrogramCommand.self,
+    ]
   )
 }
 
