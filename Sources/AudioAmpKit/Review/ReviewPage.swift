@@ -27,7 +27,7 @@ enum ReviewPage {
       <body data-run="\(run)">
       <header><h1>Listening check: \(e(runDirectory))</h1>
       <p>\(samples.count) of \(outputs) outputs, \(stratify.map { "stratified by " + $0.rawValue } ?? "unstratified"), seed \(seed).
-      \(flagged) flagged automatically (clipped, silent, or blind SNR more than \(Int(snrToleranceDB)) dB from the SNR asked).
+      \(flagged) flagged automatically (clipped, silent, or blind SNR more than \(Int(snrToleranceDB)) dB below the SNR asked).
       Rated <span id="rated">0</span>/\(samples.count).
       <button id="export" type="button">Export ratings (e)</button></p>
       <p class="keys">Keys: <kbd>j</kbd>/<kbd>→</kbd> next, <kbd>k</kbd>/<kbd>←</kbd> previous, <kbd>c</kbd> play clean,
