@@ -27,7 +27,8 @@ struct AudioAmp: ParsableCommand {
       """,
     version: AudioAmpVersion.string,
     subcommands: [
-      Mix.self, Plan.self, Merge.self, RecipeCommand.self, Review.self, Inspect.self, SpectrogramCommand.self,
+      Mix.self, Plan.self, Merge.self, RecipeCommand.self, NoiseCommand.self, Review.self, Inspect.self,
+      SpectrogramCommand.self,
     ]
   )
 }

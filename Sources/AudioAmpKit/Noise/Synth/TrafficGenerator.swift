@@ -20,7 +20,7 @@ public struct TrafficGenerator: Sendable {
     /// Share of trucks and buses.
     var heavyShare: Double { self == .highway ? 0.2 : self == .busy ? 0.15 : 0.05 }
     /// Level of the distant-traffic bed relative to a car at 10 m, dB.
-    var bedDB: Double { self == .quiet ? -30 : self == .busy ? -20 : -10 }
+    var bedDB: Double { self == .quiet ? -40 : self == .busy ? -30 : -12 }
   }
 
   /// One vehicle's drawn properties (exposed for tests and manifests).
@@ -121,16 +121,24 @@ public struct TrafficGenerator: Sendable {
     let engineLevel = 0.55 * (car.heavy ? 1.8 : 1)
     var sig = [Float](repeating: 0, count: m)
     var cutoffs = [Double](repeating: 0, count: m)
+    var cycles = 0.0  // engine cycles emitted so far (phase / 2π), integrated over emission time
+    var lastTau: Double? = nil
     for i in 0..<m {
       let t = Double(start + i) / sr
       let x = car.speed * (t - car.passTime)
       let r = (car.distance * car.distance + x * x).squareRoot()
       let tau = t - r / TrafficGenerator.c
-      // Engine phase at the emission time; speed-dependent firing frequency with a little wobble.
+      // The firing frequency wobbles a little; integrating it over the emission time τ (rather
+      // than multiplying f·τ) keeps the heard frequency at f·dτ/dt, the Doppler-shifted one.
       let f = car.firingHz * (1 + 0.015 * (Double(wobble[i]) - 0.5))
+      if let last = lastTau { cycles += f * (tau - last) }
+      lastTau = tau
+      let phase = 2 * Double.pi * cycles.truncatingRemainder(dividingBy: 1e6)
       var e = 0.0
-      for h in 0..<harmonics { e += amps[h] * sin(2 * Double.pi * Double(h + 1) * f * tau + phases[h]) }
-      let spreading = 10 / max(r, 1)
+      for h in 0..<harmonics { e += amps[h] * sin(Double(h + 1) * phase + phases[h]) }
+      // Spherical spreading (1/r) plus excess attenuation from the ground and obstacles,
+      // about 6 dB per 100 m, so distant traffic does not fill every gap.
+      let spreading = 10 / max(r, 1) * pow(10, -0.06 * r / 20)
       sig[i] = Float(spreading * (engineLevel * e / Double(harmonics) * 3 + tyreLevel * Double(tyre[i])))
       cutoffs[i] = min(sr * 0.45, max(500, 9000 * pow(10 / max(r, 1), 0.8)))
     }
@@ -151,7 +159,7 @@ public struct TrafficGenerator: Sendable {
       let at = car.passTime + hornOffset
       let x = car.speed * hornOffset
       let r = (car.distance * car.distance + x * x).squareRoot()
-      SynthKit.place(horn, into: &out, at: Int(at * sr), gain: Float(10 / max(r, 1)), fade: Int(0.01 * sr))
+      SynthKit.place(horn, into: &out, at: Int(at * sr), gain: Float(10 / max(r, 1) * pow(10, -0.06 * r / 20)), fade: Int(0.01 * sr))
     }
     for i in 0..<m { out[start + i] += sig[i] }
   }

@@ -1,0 +1,90 @@
+import Foundation
+
+/// `audioamp noise synth`: renders one noise file with a generator and writes it.
+public struct NoiseSynthOptions: Sendable {
+  /// `traffic`, `crowd` or `cell-phone`.
+  public var category: String
+  public var seconds: Double
+  public var seed: UInt64
+  public var sampleRate = 16000
+  /// Output path; the extension picks the format (.flac, .wav, .ogg, .opus, .mp3).
+  public var out: String
+  // traffic
+  public var density = TrafficGenerator.Density.busy
+  public var distanceMeters: ClosedRange<Double> = 5...40
+  public var hornProbability: Double?
+  // crowd
+  public var talkers = 8
+  public var from: String?
+  public var murmur = true
+  public var clinksPerMinute = 0.0
+  public var stepsPerMinute = 0.0
+  // cell-phone
+  public var phoneKind = CellPhoneGenerator.Kind.gsmBuzz
+
+  /// Creates options.
+  public init(category: String, seconds: Double, seed: UInt64, out: String) {
+    self.category = category
+    self.seconds = seconds
+    self.seed = seed
+    self.out = out
+  }
+
+  /// The canonical command that makes exactly this file (recorded in the noise index).
+  public var command: String {
+    var a = ["audioamp", "noise", "synth", category, "--seconds", JSONValue.format(seconds), "--seed", "\(seed)", "--rate", "\(sampleRate)"]
+    switch category {
+    case "traffic":
+      a += ["--density", density.rawValue, "--distance", "\(JSONValue.format(distanceMeters.lowerBound)):\(JSONValue.format(distanceMeters.upperBound))"]
+      if let h = hornProbability { a += ["--horns", JSONValue.format(h)] }
+    case "crowd":
+      a += ["--talkers", "\(talkers)"]
+      if let f = from { a += ["--from", f] }
+      if !murmur { a.append("--no-murmur") }
+      if clinksPerMinute > 0 { a += ["--clinks", JSONValue.format(clinksPerMinute)] }
+      if stepsPerMinute > 0 { a += ["--steps", JSONValue.format(stepsPerMinute)] }
+    default:
+      a += ["--kind", phoneKind.rawValue]
+    }
+    return (a + ["--out", out]).joined(separator: " ")
+  }
+}
+
+/// Renders and writes noise files.
+public enum NoiseSynth {
+  /// The categories `synth` can make.
+  public static let categories = ["traffic", "crowd", "cell-phone"]
+
+  /// Renders the samples `options` describe.
+  public static func render(_ o: NoiseSynthOptions) throws -> [Float] {
+    switch o.category {
+    case "traffic":
+      return TrafficGenerator(density: o.density, distanceMeters: o.distanceMeters, hornProbability: o.hornProbability)
+        .render(seconds: o.seconds, sampleRate: o.sampleRate, seed: o.seed)
+    case "crowd":
+      guard let from = o.from else {
+        throw NoiseLibraryError.badFile(path: o.out, detail: "crowd noise is made from speech: give --from CORPUS (e.g. corpus/manifest.jsonl)")
+      }
+      let sources = try CrowdGenerator.Sources.load(corpus: from, sampleRate: o.sampleRate)
+      return CrowdGenerator(talkers: o.talkers, murmur: o.murmur, clinksPerMinute: o.clinksPerMinute, stepsPerMinute: o.stepsPerMinute)
+        .render(seconds: o.seconds, sampleRate: o.sampleRate, seed: o.seed, sources: sources)
+    case "cell-phone":
+      return CellPhoneGenerator(kind: o.phoneKind).render(seconds: o.seconds, sampleRate: o.sampleRate, seed: o.seed)
+    default:
+      throw NoiseLibraryError.badFile(path: o.out, detail: "unknown noise category '\(o.category)'; choose \(categories.joined(separator: ", "))")
+    }
+  }
+
+  /// Renders and writes the file (format from its extension; atomic).
+  @discardableResult
+  public static func run(_ o: NoiseSynthOptions) throws -> [Float] {
+    guard let format = AudioFileFormat(path: o.out) else {
+      throw AudioFileError.writeFailed(path: o.out, reason: "unknown extension; use .flac, .wav, .ogg, .opus or .mp3")
+    }
+    let x = try render(o)
+    let dir = (o.out as NSString).deletingLastPathComponent
+    if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+    try SoundFile.write(x, sampleRate: o.sampleRate, to: o.out, format: format)
+    return x
+  }
+}

@@ -1,0 +1,109 @@
+import ArgumentParser
+import AudioAmpKit
+import Foundation
+
+struct NoiseCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "noise",
+    abstract: "Make, list and import noise for the noise effect.",
+    subcommands: [Synth.self, List.self])
+
+  struct Synth: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Generate a noise file: traffic, crowd babble or cell-phone noise.",
+      discussion: """
+        Deterministic: the same arguments always give the same bytes. Examples:
+          audioamp noise synth traffic --seconds 120 --seed 3 --density busy --distance 5:40 --out my-noise/street.flac
+          audioamp noise synth crowd --talkers 8 --from corpus/manifest.jsonl --seconds 60 --out my-noise/cafe.flac
+          audioamp noise synth cell-phone --kind gsm-buzz --seconds 30 --out my-noise/buzz.flac
+        """)
+
+    @Argument(help: ArgumentHelp("traffic, crowd or cell-phone.", valueName: "category")) var category: String
+    @Option(help: "Length in seconds.") var seconds: Double = 60
+    @Option(help: "Random seed.") var seed: UInt64 = 0
+    @Option(help: "Sample rate, Hz.") var rate: Int = 16000
+    @Option(help: ArgumentHelp("Output file (.flac, .wav, .ogg, .opus, .mp3).", valueName: "file")) var out: String
+    @Option(help: "traffic: quiet, busy or highway.") var density: String = "busy"
+    @Option(help: ArgumentHelp("traffic: closest distances of passing vehicles, metres.", valueName: "min:max")) var distance: String = "5:40"
+    @Option(help: ArgumentHelp("traffic: chance a vehicle sounds its horn (default by density).", valueName: "p")) var horns: Double?
+    @Option(help: "crowd: number of talkers.") var talkers: Int = 8
+    @Option(help: ArgumentHelp("crowd: the speech to make babble from (any corpus audioamp reads).", valueName: "corpus")) var from: String?
+    @Flag(help: "crowd: leave out the murmur bed.") var noMurmur = false
+    @Option(help: ArgumentHelp("crowd: cutlery clinks per minute.", valueName: "n")) var clinks: Double = 0
+    @Option(help: ArgumentHelp("crowd: footsteps per minute.", valueName: "n")) var steps: Double = 0
+    @Option(help: ArgumentHelp("cell-phone: gsm-buzz, static, dropouts, rubbing or tones.", valueName: "kind")) var kind: String = "gsm-buzz"
+
+    func options() throws -> NoiseSynthOptions {
+      var o = NoiseSynthOptions(category: category, seconds: seconds, seed: seed, out: out)
+      o.sampleRate = rate
+      guard let d = TrafficGenerator.Density(rawValue: density) else {
+        throw ValidationError("--density \(density): choose quiet, busy or highway")
+      }
+      o.density = d
+      let parts = distance.split(separator: ":").compactMap { Double($0) }
+      guard parts.count == 2, parts[0] > 0, parts[0] <= parts[1] else {
+        throw ValidationError("--distance \(distance): write min:max in metres, e.g. 5:40")
+      }
+      o.distanceMeters = parts[0]...parts[1]
+      o.hornProbability = horns
+      o.talkers = talkers
+      o.from = from
+      o.murmur = !noMurmur
+      o.clinksPerMinute = clinks
+      o.stepsPerMinute = steps
+      guard let k = CellPhoneGenerator.Kind(rawValue: kind) else {
+        throw ValidationError("--kind \(kind): choose \(CellPhoneGenerator.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+      o.phoneKind = k
+      return o
+    }
+
+    func validate() throws {
+      guard NoiseSynth.categories.contains(category) else {
+        throw ValidationError("\(category): choose \(NoiseSynth.categories.joined(separator: ", "))")
+      }
+      guard seconds > 0, seconds <= 24 * 3600 else { throw ValidationError("--seconds must be between 0 and 86400") }
+      guard (8000...192_000).contains(rate) else { throw ValidationError("--rate must be 8000 to 192000 Hz") }
+      guard talkers >= 1 else { throw ValidationError("--talkers must be at least 1") }
+      if let h = horns, !(0...1).contains(h) { throw ValidationError("--horns is a probability from 0 to 1") }
+      guard AudioFileFormat(path: out) != nil else { throw ValidationError("--out \(out): use .flac, .wav, .ogg, .opus or .mp3") }
+      if category == "crowd" && from == nil { throw ValidationError("crowd noise is made from speech: give --from CORPUS (e.g. corpus/manifest.jsonl)") }
+      _ = try options()
+    }
+
+    func run() throws {
+      let o = try options()
+      do {
+        let x = try NoiseSynth.run(o)
+        print(String(format: "wrote %@: %.1f s at %d Hz, %.1f dBFS RMS", out, Double(x.count) / Double(rate), rate, Levels.dB(amplitude: Levels.rms(x))))
+      } catch {
+        fail("\(error)", code: 1)
+      }
+    }
+  }
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "What the noise library holds: files and hours per category.")
+    @Option(help: "Only this category, file by file.") var category: String?
+    @Option(name: .long, help: ArgumentHelp("Noise library folder holding index.tsv.", valueName: "dir")) var noiseLibrary: String = "noise-library"
+
+    func run() throws {
+      let lib: NoiseLibrary
+      do { lib = try NoiseLibrary(root: noiseLibrary) } catch { fail("\(error)", code: 1) }
+      if let c = category {
+        let files: [NoiseFile]
+        do { files = try lib.files(in: c) } catch { fail("\(error)", code: 1) }
+        for f in files {
+          print(String(format: "%@\t%.1f s\t%d Hz\t%@", f.name, f.durationSeconds, f.sampleRate, f.licence ?? "-"))
+        }
+        return
+      }
+      for c in lib.categories.keys.sorted() {
+        let files = lib.categories[c]!
+        let secs = files.map(\.durationSeconds).reduce(0, +)
+        let name = c.count >= 12 ? c : c + String(repeating: " ", count: 12 - c.count)
+        print(name + String(format: " %3d files  %6.2f h  (%.1f min)", files.count, secs / 3600, secs / 60))
+      }
+    }
+  }
+}
