@@ -32,6 +32,7 @@ struct NoiseCommand: ParsableCommand {
     @Option(help: ArgumentHelp("crowd: cutlery clinks per minute.", valueName: "n")) var clinks: Double = 0
     @Option(help: ArgumentHelp("crowd: footsteps per minute.", valueName: "n")) var steps: Double = 0
     @Option(help: ArgumentHelp("cell-phone: gsm-buzz, static, dropouts, rubbing or tones.", valueName: "kind")) var kind: String = "gsm-buzz"
+    @Option(help: ArgumentHelp("Add (or replace) the file's row in this noise index, with the command that made it.", valueName: "index.tsv")) var index: String?
 
     func options() throws -> NoiseSynthOptions {
       var o = NoiseSynthOptions(category: category, seconds: seconds, seed: seed, out: out)
@@ -75,6 +76,7 @@ struct NoiseCommand: ParsableCommand {
       let o = try options()
       do {
         let x = try NoiseSynth.run(o)
+        if let index { try NoiseSynth.recordInIndex(o, samples: x, indexPath: index) }
         print(String(format: "wrote %@: %.1f s at %d Hz, %.1f dBFS RMS", out, Double(x.count) / Double(rate), rate, Levels.dB(amplitude: Levels.rms(x))))
       } catch {
         fail("\(error)", code: 1)

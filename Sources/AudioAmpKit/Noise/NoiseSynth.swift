@@ -75,6 +75,29 @@ public enum NoiseSynth {
     }
   }
 
+  /// Adds or replaces the row for `o.out` in the noise index at `indexPath` (created with its
+  /// header when missing): category, duration, rate, channels, level, licence `CC0-1.0` (the
+  /// generators' output is ours) and the exact command that remakes the file. Rows stay sorted
+  /// by file; the index is rewritten atomically.
+  public static func recordInIndex(_ o: NoiseSynthOptions, samples x: [Float], indexPath: String) throws {
+    let root = URL(fileURLWithPath: (indexPath as NSString).deletingLastPathComponent).standardizedFileURL.path
+    let file = URL(fileURLWithPath: o.out).standardizedFileURL.path
+    guard file.hasPrefix(root + "/") else {
+      throw NoiseLibraryError.badFile(path: o.out, detail: "is not inside the index's folder \(root); write the file under it")
+    }
+    let relative = String(file.dropFirst(root.count + 1))
+    let header = "file\tcategory\tduration_s\tsample_rate\tchannels\tlevel_dbfs\tlicence\tmade_by"
+    var rows: [String] = []
+    if let text = try? String(contentsOfFile: indexPath, encoding: .utf8) {
+      rows = text.split(separator: "\n").map(String.init).filter { !$0.isEmpty && $0 != header && !$0.hasPrefix(relative + "\t") }
+    }
+    rows.append(
+      [relative, o.category, String(format: "%.3f", Double(x.count) / Double(o.sampleRate)), "\(o.sampleRate)", "1",
+       String(format: "%.1f", Levels.dB(amplitude: Levels.rms(x))), "CC0-1.0", o.command].joined(separator: "\t"))
+    rows.sort { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    try StateFile.writeText(([header] + rows).joined(separator: "\n") + "\n", to: indexPath)
+  }
+
   /// Renders and writes the file (format from its extension; atomic).
   @discardableResult
   public static func run(_ o: NoiseSynthOptions) throws -> [Float] {

@@ -153,8 +153,13 @@ enum StateFile {
   }
 
   static func write(_ value: JSONValue, to path: String) throws {
+    try writeText(value.serialized + "\n", to: path)
+  }
+
+  /// Writes `text` to `path` through a temporary file, synced, then renamed.
+  static func writeText(_ text: String, to path: String) throws {
     let tmp = path + ".tmp-\(getpid())"
-    let data = Data((value.serialized + "\n").utf8)
+    let data = Data(text.utf8)
     guard FileManager.default.createFile(atPath: tmp, contents: data) else {
       throw CorpusError.badOutput(path: path, detail: "cannot write run state; check the folder is writable")
     }
