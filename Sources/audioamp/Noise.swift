@@ -6,7 +6,47 @@ struct NoiseCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "noise",
     abstract: "Make, list and import noise for the noise effect.",
-    subcommands: [Synth.self, List.self])
+    subcommands: [Synth.self, Index.self, List.self])
+
+  struct Index: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Index a noise set you already have (MUSAN, DEMAND, ESC-50, WHAM!, or a folder per category).",
+      discussion: """
+        Writes DIR/index.tsv: each file's category, duration, rate, channels, level, licence and \
+        train/test split, so that `mix --noise-library DIR` can draw from it. Examples:
+          audioamp noise index ~/data/musan --layout musan
+          audioamp noise index ~/data/ESC-50-master --layout esc50
+          audioamp noise index ~/my-noise --layout folder      # my-noise/<category>/*.wav
+        """)
+
+    @Argument(help: ArgumentHelp("The noise set's top folder.", valueName: "dir")) var directory: String
+    @Option(help: ArgumentHelp("musan, demand, esc50, wham or folder.", valueName: "layout")) var layout: String
+    @Option(help: ArgumentHelp("Where to write the index (default DIR/index.tsv).", valueName: "file")) var out: String?
+
+    func validate() throws {
+      guard NoiseImporter.Layout(rawValue: layout) != nil else {
+        throw ValidationError("--layout \(layout): choose \(NoiseImporter.Layout.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+      var isDir: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
+        throw ValidationError("\(directory): no such folder")
+      }
+    }
+
+    func run() throws {
+      do {
+        let n = try NoiseImporter.run(root: directory, layout: NoiseImporter.Layout(rawValue: layout)!, indexPath: out)
+        let lib = try NoiseLibrary(root: out.map { ($0 as NSString).deletingLastPathComponent } ?? directory)
+        print("indexed \(n) files into \(out ?? (directory as NSString).appendingPathComponent("index.tsv"))")
+        for c in lib.categories.keys.sorted() {
+          let secs = lib.categories[c]!.map(\.durationSeconds).reduce(0, +)
+          print(String(format: "  %@: %d files, %.2f h", c, lib.categories[c]!.count, secs / 3600))
+        }
+      } catch {
+        fail("\(error)", code: 1)
+      }
+    }
+  }
 
   struct Synth: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -15,6 +15,8 @@ public struct NoiseFile: Sendable, Equatable {
   public var sampleRate: Int
   /// Licence identifier, when known.
   public var licence: String?
+  /// `train` or `test` when the index assigns one.
+  public var split: String? = nil
 }
 
 /// Problems with the noise library or a noise folder.
@@ -49,7 +51,8 @@ public enum NoiseLibraryError: Error, Sendable, CustomStringConvertible, Equatab
 /// The noise files listed in a library's `index.tsv`, grouped by category.
 ///
 /// The index has a header line and the columns `file category duration_s sample_rate channels
-/// level_dbfs licence made_by`, tab-separated; `file` is relative to the library folder.
+/// level_dbfs licence made_by [split]`, tab-separated; `file` is relative to the library folder
+/// (or absolute).
 /// Files within a category are kept sorted by name, so that a draw by index means the same file
 /// on every machine.
 public struct NoiseLibrary: Sendable {
@@ -87,7 +90,7 @@ public struct NoiseLibrary: Sendable {
         throw NoiseLibraryError.badIndexLine(
           path: indexPath, line: i + 1, detail: "needs file, category, duration_s (seconds) and sample_rate (Hz)")
       }
-      let path = (root as NSString).appendingPathComponent(file)
+      let path = file.hasPrefix("/") ? file : (root as NSString).appendingPathComponent(file)
       guard FileManager.default.fileExists(atPath: path) else {
         throw NoiseLibraryError.badIndexLine(path: indexPath, line: i + 1, detail: "listed file \(path) does not exist")
       }
@@ -95,8 +98,9 @@ public struct NoiseLibrary: Sendable {
         throw NoiseLibraryError.badIndexLine(path: indexPath, line: i + 1, detail: "\(file) has zero length; remove it from the index")
       }
       let licence = field("licence").flatMap { $0.isEmpty ? nil : $0 }
+      let split = field("split").flatMap { $0.isEmpty ? nil : $0 }
       cats[cat, default: []].append(
-        NoiseFile(path: path, name: file, category: cat, durationSeconds: dur, sampleRate: rate, licence: licence))
+        NoiseFile(path: path, name: file, category: cat, durationSeconds: dur, sampleRate: rate, licence: licence, split: split))
     }
     categories = cats.mapValues { $0.sorted { $0.name < $1.name } }
   }
