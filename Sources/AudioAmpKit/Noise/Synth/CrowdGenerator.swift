@@ -61,6 +61,11 @@ public struct CrowdGenerator: Sendable {
   /// Renders `seconds` of crowd noise at `sampleRate`, normalised to −26 dBFS RMS (or raw,
   /// unnormalised, with `finish: false`, for mixing at a measured level).
   public func render(seconds: Double, sampleRate: Int, seed: UInt64, sources: Sources, finish: Bool = true) -> [Float] {
+    renderWithTalkers(seconds: seconds, sampleRate: sampleRate, seed: seed, sources: sources, finish: finish).samples
+  }
+
+  /// As `render`, also returning the speaker of each talker, in talker order.
+  public func renderWithTalkers(seconds: Double, sampleRate: Int, seed: UInt64, sources: Sources, finish: Bool = true) -> (samples: [Float], speakers: [String]) {
     var rng = UtteranceRNG(key: seed)
     let n = Int(seconds * Double(sampleRate))
     var dry = [Float](repeating: 0, count: n)
@@ -69,7 +74,9 @@ public struct CrowdGenerator: Sendable {
     // speaker returns with other utterances and another level.
     var order = Array(sources.speakers.indices)
     order.shuffle(using: &rng)
+    var used: [String] = []
     for t in 0..<talkers {
+      used.append(sources.speakers[order[t % order.count]].speaker)
       var trng = rng.child("talker-\(t)")
       let clips = sources.speakers[order[t % order.count]].clips
       let stream = talkerStream(clips: clips, count: n, sampleRate: sampleRate, rng: &trng)
@@ -101,7 +108,7 @@ public struct CrowdGenerator: Sendable {
     var xrng = rng.child("extras")
     addClinks(&out, perMinute: clinksPerMinute, sampleRate: sampleRate, rng: &xrng)
     addSteps(&out, perMinute: stepsPerMinute, sampleRate: sampleRate, rng: &xrng)
-    return finish ? SynthKit.finish(out, sampleRate: sampleRate, rmsDBFS: -26) : out
+    return (finish ? SynthKit.finish(out, sampleRate: sampleRate, rmsDBFS: -26) : out, used)
   }
 
   /// One talker: utterances back to back with short pauses, from a random point on.
