@@ -22,9 +22,19 @@ let package = Package(
     .systemLibrary(
       name: "CSndFile", pkgConfig: "sndfile",
       providers: [.apt(["libsndfile1-dev"]), .brew(["libsndfile"])]),
+    .systemLibrary(
+      name: "COpus", pkgConfig: "opus",
+      providers: [.apt(["libopus-dev"]), .brew(["opus"])]),
+    // libgsm ships no pkg-config file on Debian; the module map links -lgsm directly.
+    .systemLibrary(
+      name: "CGSM",
+      providers: [.apt(["libgsm1-dev"]), .brew(["libgsm"])]),
+    .systemLibrary(
+      name: "COpenCoreAMR", pkgConfig: "opencore-amrnb",
+      providers: [.apt(["libopencore-amrnb-dev"]), .brew(["opencore-amr"])]),
     .target(
       name: "AudioAmpKit",
-      dependencies: ["CFFTW3", "CSampleRate", "CSndFile", "Yams"]),
+      dependencies: ["CFFTW3", "CSampleRate", "CSndFile", "COpus", "CGSM", "COpenCoreAMR", "Yams"]),
     .executableTarget(
       name: "audioamp",
       dependencies: [

@@ -5,7 +5,7 @@ set -euo pipefail
 
 # Build: the three C libraries behind the FFT core, resampler and audio I/O, and pkg-config to find them.
 # Tests: sox makes a few multi-channel fixtures.
-packages=(libfftw3-dev libsamplerate0-dev libsndfile1-dev pkg-config sox)
+packages=(libfftw3-dev libsamplerate0-dev libsndfile1-dev libgsm1-dev libopencore-amrnb-dev libopus-dev pkg-config sox)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,3 @@
+#pragma once
+#include <opencore-amrnb/interf_enc.h>
+#include <opencore-amrnb/interf_dec.h>
