@@ -5,7 +5,7 @@ import COpenCoreAMR
 /// concealment of lost frames (TS 26.091).
 ///
 /// The mode may change every frame (`modeForFrame`), as a network's rate adaptation does. A lost
-/// frame is given to the decoder as a NO_DATA frame, which it conceals. The decoded signal lags
+/// frame is given to the decoder as a bad frame, which it conceals. The decoded signal lags
 /// the input by the encoder's 5 ms lookahead (40 samples), measured by cross-correlation in the
 /// tests.
 public final class AMRNBCodec: SpeechCodec {
@@ -22,6 +22,7 @@ public final class AMRNBCodec: SpeechCodec {
   private let encoder: UnsafeMutableRawPointer
   private let decoder: UnsafeMutableRawPointer
   private var buffer = [UInt8](repeating: 0, count: 64)
+  private var lastHeader: UInt8 = 0x3C
 
   /// Creates an encoder (with DTX if `dtx`) and a decoder; `modeForFrame` gives each frame's
   /// mode as an index 0…7 into ``modes``.
@@ -66,13 +67,16 @@ public final class AMRNBCodec: SpeechCodec {
   }
 
   public func decode(_ packet: [UInt8]?) throws -> [Int16] {
-    // NO_DATA (frame type 15, quality bit set): the decoder conceals it as a lost frame.
-    var bytes = packet ?? [0x7C]
+    // A lost frame goes in as the last received frame type with the bad-frame flag set: the
+    // decoder then marks it RX_SPEECH_BAD (or RX_SID_BAD) and runs its error concealment
+    // (TS 26.091) on it; a NO_DATA frame would be read as a DTX pause instead.
+    var bytes = packet ?? [lastHeader]
+    if let packet, let header = packet.first { lastHeader = header }
     bytes += [UInt8](repeating: 0, count: 32)
     var out = [Int16](repeating: 0, count: frameSize)
     bytes.withUnsafeBufferPointer { b in
       out.withUnsafeMutableBufferPointer { o in
-        Decoder_Interface_Decode(decoder, b.baseAddress, o.baseAddress, 0)
+        Decoder_Interface_Decode(decoder, b.baseAddress, o.baseAddress, packet == nil ? 1 : 0)
       }
     }
     return out
