@@ -94,12 +94,12 @@ extension RecipeDecoder {
   ]
 
   mutating func decodeCodec(_ entries: Entries, key: Node, field: String) -> EffectKind? {
-    let codecMeanings = "g711, gsm-fr, amr-nb or opus (or a list of them, one drawn per output)"
+    let codecMeanings = "g711, gsm-fr, amr-nb or opus, or a list of them (one drawn per output)"
     guard let nameEntry = entries["name"] else {
       if !entries.suggested.contains("name") {
         report(
           key, "\(field).name",
-          "missing; add the codec, e.g. 'name: amr-nb' (one of \(codecMeanings))")
+          "missing; add the codec, e.g. 'name: amr-nb'; use \(codecMeanings)")
       }
       return nil
     }
