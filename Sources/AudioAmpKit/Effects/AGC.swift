@@ -4,11 +4,14 @@ import Foundation
 /// target over about `time_s`, without pumping up the pauses.
 ///
 /// The signal is cut into 10 ms frames. A running level estimate (mean square) follows the
-/// frames with time constant τ = `time_s`, but only frames that look like speech update it: at
-/// least −70 dB and no more than 20 dB below the current estimate (the first such frame sets
-/// it). The gain is target − estimate in dB, limited to ±`max_gain_db`, and interpolated
-/// linearly from frame to frame so it never steps. A steady input settles within 0.5 dB of the
-/// target after about 5τ of speech. Output length equals input length.
+/// frames with time constant τ = `time_s`, but only frames that look like speech update it:
+/// those within 20 dB of the utterance's ITU-T P.56 active speech level (and above −70 dB), so
+/// pauses and their noise do not pull the gain up. The estimate starts at that active level, as
+/// if the AGC had already heard the talker, so the first syllable is not blasted by a gain
+/// still at its maximum. The gain is target − estimate in dB, limited to ±`max_gain_db`, and
+/// interpolated linearly between frame centres so it never steps. After a level change the
+/// output settles within 0.5 dB of the target after about 5τ of speech. Output length equals
+/// input length.
 public struct AGC: Effect {
   public static let name = "agc"
   /// The recipe's settings.
@@ -25,12 +28,14 @@ public struct AGC: Effect {
   }
 
   /// Per-frame gains in dB for `x` (frames of `frame` samples), the kernel of ``apply(_:to:)``.
-  func frameGainsDB(_ x: [Float], frame: Int, targetDB: Double) -> [Double] {
+  func frameGainsDB(_ x: [Float], frame: Int, sampleRate: Int, targetDB: Double) -> [Double] {
     let frames = (x.count + frame - 1) / frame
-    let a = exp(-0.01 / spec.timeSeconds)
-    var estimate: Double?
+    let a = exp(-Double(frame) / Double(sampleRate) / spec.timeSeconds)
+    let activeDB = ActiveSpeechLevel.measure(x, sampleRate: sampleRate).activeLevelDB
+    guard activeDB.isFinite else { return [Double](repeating: 0, count: frames) }
+    let gateDB = max(-70, activeDB - 20)
+    var estimate = pow(10, activeDB / 10)
     var gains = [Double](repeating: 0, count: frames)
-    var gain = 0.0
     for f in 0..<frames {
       let lo = f * frame
       let hi = min(x.count, lo + frame)
@@ -38,17 +43,8 @@ public struct AGC: Effect {
       for i in lo..<hi { e += Double(x[i]) * Double(x[i]) }
       let power = e / Double(hi - lo)
       let powerDB = 10 * log10(max(power, 1e-20))
-      if powerDB >= -70 {
-        if let est = estimate {
-          if powerDB >= 10 * log10(est) - 20 { estimate = a * est + (1 - a) * power }
-        } else {
-          estimate = power
-        }
-      }
-      if let est = estimate {
-        gain = max(-spec.maxGainDB, min(spec.maxGainDB, targetDB - 10 * log10(est)))
-      }
-      gains[f] = gain
+      if powerDB >= gateDB { estimate = a * estimate + (1 - a) * power }
+      gains[f] = max(-spec.maxGainDB, min(spec.maxGainDB, targetDB - 10 * log10(estimate)))
     }
     return gains
   }
@@ -56,7 +52,7 @@ public struct AGC: Effect {
   public func apply(_ targetDB: Double, to audio: AudioBuffer) -> EffectOutput {
     guard !audio.samples.isEmpty else { return EffectOutput(audio: audio) }
     let frame = max(1, audio.sampleRate / 100)
-    let gains = frameGainsDB(audio.samples, frame: frame, targetDB: targetDB)
+    let gains = frameGainsDB(audio.samples, frame: frame, sampleRate: audio.sampleRate, targetDB: targetDB)
     var out = audio
     out.samples.withUnsafeMutableBufferPointer { s in
       for i in s.indices {
