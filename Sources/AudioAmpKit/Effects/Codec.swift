@@ -32,6 +32,15 @@ public struct Codec: Effect {
     public var lossBurst: Double
     /// Seed of the loss pattern (53 bits, exact in JSON).
     public var lossSeed: UInt64
+    /// Creates parameters (e.g. to rebuild an output from its manifest line).
+    public init(codec: CodecName, amrModes: [Double] = [], bitrateKbps: Double = 0, lossRate: Double = 0, lossBurst: Double = 1, lossSeed: UInt64 = 0) {
+      self.codec = codec
+      self.amrModes = amrModes
+      self.bitrateKbps = bitrateKbps
+      self.lossRate = lossRate
+      self.lossBurst = lossBurst
+      self.lossSeed = lossSeed
+    }
   }
 
   public func draw(_ context: EffectContext, using rng: inout UtteranceRNG) -> Parameters {

@@ -24,6 +24,11 @@ public struct Compressor: Effect {
     public var thresholdDB: Double
     /// Ratio, ≥ 1.
     public var ratio: Double
+    /// Creates parameters.
+    public init(thresholdDB: Double, ratio: Double) {
+      self.thresholdDB = thresholdDB
+      self.ratio = ratio
+    }
   }
 
   public func draw(_ context: EffectContext, using rng: inout UtteranceRNG) -> Parameters {
