@@ -103,11 +103,12 @@ extension RecipeDecoder {
       }
       return nil
     }
-    guard
-      let names: [CodecName] = keywords(
-        nameEntry.value, "\(field).name", example: "name: [amr-nb, gsm-fr]", meanings: codecMeanings)
-    else { return nil }
-    var ok = true
+    let parsed: [CodecName]? = keywords(
+      nameEntry.value, "\(field).name", example: "name: [amr-nb, gsm-fr]", meanings: codecMeanings)
+    // With a bad name, still check the other settings (as if every codec were named), so one
+    // pass reports everything.
+    let names = parsed ?? CodecName.allCases
+    var ok = parsed != nil
     var spec = CodecSpec(names: names)
     // A setting for a codec that is not named would silently do nothing: reject it.
     for (settingKey, codec) in Self.codecKeys {

@@ -163,6 +163,7 @@ import Testing
     let n = min(reference.count, x.count)
     let soxSNR = CodecMeasure.segmentalSNRDB(Array(x[0..<n]), Array(reference[0..<n]), sampleRate: 8000)
     let ourSNR = CodecMeasure.segmentalSNRDB(x, oursOut, sampleRate: 8000)
+    print("sox comparison \(ours): segmental SNR sox \(soxSNR) dB, ours \(ourSNR) dB")
     #expect(abs(soxSNR - ourSNR) < 1.5, "\(ours): sox \(soxSNR) dB, ours \(ourSNR) dB")
     // Spectra (1024-point Welch, 0-4 kHz in 250 Hz bands) agree within 2 dB where there is energy.
     let ps = CodecMeasure.powerSpectrum(Array(reference[0..<n]), nfft: 1024)

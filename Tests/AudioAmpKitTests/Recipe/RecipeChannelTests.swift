@@ -34,7 +34,7 @@ import Testing
     let yaml = """
       effects:
         - codec: {name: amr-nb, mode: {uniform: [4.75, 12.2]}, law: a}
-        - codec: {name: [opus, g7111]}
+        - codec: {name: [opus, g7111], bitrate_kbps: 100}
         - codec: {name: amr-nb, mode: [4.75, 6.0], dtx: yes, packet_loss: {rate: 0.7, burts: 2}}
         - codec: {mode: 12.2}
         - noise: {category: crowd, snr_db: 10, snr_reference: active}
@@ -50,6 +50,7 @@ import Testing
         "x.yaml:2:33: effects[0].codec.mode: AMR-NB has eight fixed modes, so a uniform range cannot be used; list the modes to draw from, e.g. 'mode: [4.75, 7.95, 12.2]' (modes: 4.75, 5.15, 5.9, 6.7, 7.4, 7.95, 10.2, 12.2)",
         "x.yaml:2:58: effects[0].codec.law: applies only to g711, which is not among the codecs named (amr-nb); remove it or add g711",
         "x.yaml:3:26: effects[1].codec.name[1]: unknown value 'g7111'; did you mean 'g711'? use g711, gsm-fr, amr-nb or opus, or a list of them (one drawn per output)",
+        "x.yaml:3:48: effects[1].codec.bitrate_kbps: 100 is out of range; it must be from 6 to 64 kbit/s",
         "x.yaml:4:33: effects[2].codec.mode: 6 is not an AMR-NB mode; use only 4.75, 5.15, 5.9, 6.7, 7.4, 7.95, 10.2, 12.2",
         "x.yaml:4:51: effects[2].codec.dtx: expected true or false, e.g. 'dtx: true'; found 'yes'",
         "x.yaml:4:76: effects[2].codec.packet_loss.rate: 0.7 is out of range; it must be from 0 to 0.5",
