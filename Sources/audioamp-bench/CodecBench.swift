@@ -11,6 +11,16 @@ import Foundation
 enum CodecBench {
   static let sampleRate = 16000
 
+  /// Prints the section: a heading, then one aligned line per row (60 s of audio per run).
+  /// Called from `Bench.run()` as `try CodecBench.report(repeats: repeats)`.
+  static func report(repeats: Int) throws {
+    print("\n-- codecs and channel effects (in memory, one core, median of \(repeats))")
+    for row in try run(audioSeconds: 60, repeats: repeats) {
+      let name = row.name.count >= 48 ? row.name + " " : row.name + String(repeating: " ", count: 48 - row.name.count)
+      print(name + String(format: "%9.0f× realtime  ", row.realtimeFactor) + row.detail)
+    }
+  }
+
   static func run(audioSeconds: Double, repeats: Int) throws -> [KernelBenchRow] {
     precondition(audioSeconds > 0 && repeats >= 1)
     let fs = sampleRate
