@@ -25,9 +25,19 @@ let package = Package(
     .systemLibrary(
       name: "CZlib", pkgConfig: "zlib",
       providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+    .systemLibrary(
+      name: "COpus", pkgConfig: "opus",
+      providers: [.apt(["libopus-dev"]), .brew(["opus"])]),
+    // libgsm ships no pkg-config file on Debian; the module map links -lgsm directly.
+    .systemLibrary(
+      name: "CGSM",
+      providers: [.apt(["libgsm1-dev"]), .brew(["libgsm"])]),
+    .systemLibrary(
+      name: "COpenCoreAMR", pkgConfig: "opencore-amrnb",
+      providers: [.apt(["libopencore-amrnb-dev"]), .brew(["opencore-amr"])]),
     .target(
       name: "AudioAmpKit",
-      dependencies: ["CFFTW3", "CSampleRate", "CSndFile", "CZlib", "Yams"]),
+      dependencies: ["CFFTW3", "CSampleRate", "CSndFile", "CZlib", "COpus", "CGSM", "COpenCoreAMR", "Yams"]),
     .executableTarget(
       name: "audioamp",
       dependencies: [

@@ -3,9 +3,10 @@
 # Safe to run again: it installs only what is missing. Needs root or sudo for apt.
 set -euo pipefail
 
-# Build: the three C libraries behind the FFT core, resampler and audio I/O, and pkg-config to find them.
-# Tests: sox makes a few multi-channel fixtures.
-packages=(libfftw3-dev libsamplerate0-dev libsndfile1-dev pkg-config sox zlib1g-dev chromium)
+# Build: FFTW, libsamplerate and libsndfile (FFT core, resampling, audio I/O), the speech codecs
+# (libgsm, opencore-amr, libopus), zlib (spectrogram PNGs), and pkg-config to find them.
+# Tests: sox makes a few fixtures and is the reference codec chain; chromium opens the review page.
+packages=(libfftw3-dev libsamplerate0-dev libsndfile1-dev libgsm1-dev libopencore-amrnb-dev libopus-dev zlib1g-dev pkg-config sox chromium)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -24,7 +25,7 @@ if ((${#missing[@]})); then
   $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-for lib in fftw3f samplerate sndfile zlib; do
+for lib in fftw3f samplerate sndfile zlib opus opencore-amrnb; do
   pkg-config --exists "$lib" || { echo "install-deps: pkg-config cannot find $lib after install" >&2; exit 1; }
 done
 

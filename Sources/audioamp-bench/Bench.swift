@@ -61,6 +61,7 @@ struct Bench: ParsableCommand {
       for row in KernelBench.run(audioSeconds: 60, repeats: repeats) {
         print(pad(row.name, 48) + String(format: "%9.0f× realtime  ", row.realtimeFactor) + row.detail)
       }
+      try CodecBench.report(repeats: repeats)
     }
     try effectFigures(corpus: "\(work)/corpus", files: files, rate: rate, totalSeconds: totalSeconds)
 

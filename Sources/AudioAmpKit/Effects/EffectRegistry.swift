@@ -14,7 +14,7 @@ public enum EffectRegistry {
       case .noise(let n):
         do {
           let pools = try noisePools(n.source, library: noiseLibrary)
-          stages.append(EffectStage(NoiseMix(pools: pools, snrDB: n.snrDB), probability: spec.probability, index: spec.index))
+          stages.append(EffectStage(NoiseMix(pools: pools, snrDB: n.snrDB, snrReference: n.snrReference), probability: spec.probability, index: spec.index))
         } catch let e as NoiseLibraryError {
           problems.append(
             RecipeDiagnostic(path: recipe.path, line: spec.location.line, column: spec.location.column, field: spec.fieldPath, message: e.description))
@@ -32,6 +32,16 @@ public enum EffectRegistry {
         stages.append(EffectStage(TempoChange(factor: t.factor), probability: spec.probability, index: spec.index))
       case .gain(let g):
         stages.append(EffectStage(Gain(db: g.db), probability: spec.probability, index: spec.index))
+      case .codec(let c):
+        stages.append(EffectStage(Codec(spec: c), probability: spec.probability, index: spec.index))
+      case .handset(let h):
+        stages.append(EffectStage(Handset(types: h.types), probability: spec.probability, index: spec.index))
+      case .agc(let a):
+        stages.append(EffectStage(AGC(spec: a), probability: spec.probability, index: spec.index))
+      case .compressor(let c):
+        stages.append(EffectStage(Compressor(spec: c), probability: spec.probability, index: spec.index))
+      case .clipping(let c):
+        stages.append(EffectStage(Clipping(spec: c), probability: spec.probability, index: spec.index))
       }
     }
     if !problems.isEmpty { throw RecipeError.invalid(problems) }

@@ -5,9 +5,13 @@ import Foundation
 /// Which file: a pool (category) is chosen by its weight, then a file within it with probability
 /// proportional to its duration, so long files are not under-used; then a random offset such
 /// that the segment fits (files shorter than the utterance loop with a crossfade). The SNR
-/// reference is the whole-utterance RMS of the audio reaching the effect. The noise gain is set
-/// so that RMS(speech) / RMS(gain · noise) equals the drawn SNR, and the SNR of what was actually
-/// added is measured and recorded as `achieved_snr_db`. Output length equals input length.
+/// reference (`snr_reference`) is the whole-utterance RMS of the audio reaching the effect
+/// (`rms`, the default) or its ITU-T P.56 active speech level (`active_speech`, see
+/// ``ActiveSpeechLevel``), which ignores pauses, so a sentence with long pauses is not given too
+/// little noise. The noise gain is set so that level(speech) / RMS(gain · noise) equals the drawn
+/// SNR, and the SNR of what was actually added, under the same reference, is measured and
+/// recorded as `achieved_snr_db` (with `speech_activity` for `active_speech`). Output length
+/// equals input length.
 public struct NoiseMix: Effect {
   public static let name = "noise"
 
@@ -38,12 +42,15 @@ public struct NoiseMix: Effect {
   public let pools: [Pool]
   /// Target SNR distribution, dB.
   public let snrDB: NumberSpec
+  /// What the speech level in the SNR is.
+  public let snrReference: SNRReference
 
   /// Creates the effect. `pools` must be non-empty, each with files.
-  public init(pools: [Pool], snrDB: NumberSpec) {
+  public init(pools: [Pool], snrDB: NumberSpec, snrReference: SNRReference = .rms) {
     precondition(!pools.isEmpty && pools.allSatisfy { !$0.files.isEmpty }, "NoiseMix needs non-empty pools")
     self.pools = pools
     self.snrDB = snrDB
+    self.snrReference = snrReference
   }
 
   public func draw(_ context: EffectContext, using rng: inout UtteranceRNG) -> Parameters {
@@ -60,8 +67,15 @@ public struct NoiseMix: Effect {
 
   public func apply(_ p: Parameters, to audio: AudioBuffer) throws -> EffectOutput {
     guard !audio.samples.isEmpty else { throw EffectError.emptyUtterance }
-    let speechRMS = Levels.rms(audio.samples)
+    var speechRMS = Levels.rms(audio.samples)
     guard speechRMS > 0 else { throw EffectError.silentUtterance }
+    var extra: [(String, JSONValue)] = []
+    if snrReference == .activeSpeech {
+      let p56 = ActiveSpeechLevel.measure(audio.samples, sampleRate: audio.sampleRate)
+      let (levelDB, activity) = (p56.levelDB, p56.activityFactor)
+      speechRMS = pow(10, levelDB / 20)
+      extra.append(("speech_activity", .number((activity * 1000).rounded() / 1000)))
+    }
     var noise = try NoiseSegment.read(p.file, offsetSeconds: p.offsetSeconds, count: audio.count, sampleRate: audio.sampleRate)
     let noiseRMS = Levels.rms(noise)
     guard noiseRMS > 1e-9 else { throw EffectError.silentNoise(file: p.file.name, offsetSeconds: p.offsetSeconds) }
@@ -79,13 +93,14 @@ public struct NoiseMix: Effect {
     }
     return EffectOutput(
       audio: out,
-      measured: [("achieved_snr_db", .number((achieved * 1000).rounded() / 1000)), ("noise_gain_db", .number((Levels.dB(amplitude: Double(gain)) * 1000).rounded() / 1000))])
+      measured: [("achieved_snr_db", .number((achieved * 1000).rounded() / 1000)), ("noise_gain_db", .number((Levels.dB(amplitude: Double(gain)) * 1000).rounded() / 1000))] + extra)
   }
 
   public func record(_ p: Parameters) -> [(String, JSONValue)] {
     [
       ("noise_file", .string(p.file.name)), ("category", .string(p.file.category)),
-      ("noise_offset_s", .number(p.offsetSeconds)), ("snr_db", .number(p.snrDB)),
+      ("noise_offset_s", .number(p.offsetSeconds)),
+      ("snr_reference", .string(snrReference.rawValue)), ("snr_db", .number(p.snrDB)),
     ]
   }
 

@@ -97,8 +97,19 @@ public enum EffectKind: Sendable, Equatable {
   case tempo(TempoSpec)
   /// Level change in dB (`gain`).
   case gain(GainSpec)
+  /// A speech codec, with optional frame loss inside its loop (`codec`).
+  case codec(CodecSpec)
+  /// A handset's frequency response (`handset`).
+  case handset(HandsetSpec)
+  /// Slow automatic gain control (`agc`).
+  case agc(AGCSpec)
+  /// Dynamic range compressor (`compressor`).
+  case compressor(CompressorSpec)
+  /// Hard or soft clipping (`clipping`).
+  case clipping(ClippingSpec)
 
-  /// The YAML key: "noise", "band_limit", "speed", "pitch", "tempo" or "gain".
+  /// The YAML key: "noise", "band_limit", "speed", "pitch", "tempo", "gain", "codec",
+  /// "handset", "agc", "compressor" or "clipping".
   public var name: String {
     switch self {
     case .noise: return "noise"
@@ -107,6 +118,11 @@ public enum EffectKind: Sendable, Equatable {
     case .pitch: return "pitch"
     case .tempo: return "tempo"
     case .gain: return "gain"
+    case .codec: return "codec"
+    case .handset: return "handset"
+    case .agc: return "agc"
+    case .compressor: return "compressor"
+    case .clipping: return "clipping"
     }
   }
 }
@@ -143,12 +159,23 @@ public struct NoiseSpec: Sendable, Equatable {
   public var source: NoiseSource
   /// Target signal-to-noise ratio in dB; every possible value lies in -20…100.
   public var snrDB: NumberSpec
+  /// What the speech level in the SNR is (`snr_reference`, default `.rms`).
+  public var snrReference: SNRReference
 
   /// Creates noise settings.
-  public init(source: NoiseSource, snrDB: NumberSpec) {
+  public init(source: NoiseSource, snrDB: NumberSpec, snrReference: SNRReference = .rms) {
     self.source = source
     self.snrDB = snrDB
+    self.snrReference = snrReference
   }
+}
+
+/// The speech level a `noise` effect's SNR is measured against.
+public enum SNRReference: String, Sendable, CaseIterable {
+  /// RMS over the whole utterance, pauses included.
+  case rms
+  /// ITU-T P.56 active speech level (method B): pauses do not count.
+  case activeSpeech = "active_speech"
 }
 
 /// Settings of a `band_limit` effect; at least one of `lowHz` and `highHz` is set.
@@ -205,4 +232,145 @@ public struct GainSpec: Sendable, Equatable {
   public var db: NumberSpec
   /// Creates gain settings.
   public init(db: NumberSpec) { self.db = db }
+}
+
+/// The codecs a `codec` effect can run.
+public enum CodecName: String, Sendable, CaseIterable {
+  /// ITU-T G.711 (`law` µ or A), 8 kHz, 64 kbit/s.
+  case g711
+  /// GSM 06.10 full rate, 8 kHz, 13 kbit/s.
+  case gsmFR = "gsm-fr"
+  /// 3GPP AMR-NB, 8 kHz, 4.75–12.2 kbit/s.
+  case amrNB = "amr-nb"
+  /// Opus (RFC 6716), narrowband to wideband.
+  case opus
+}
+
+/// Frame loss inside a codec's loop, from a Gilbert–Elliott model (`packet_loss`).
+public struct PacketLossSpec: Sendable, Equatable {
+  /// Long-run fraction of lost frames, every possible value in 0…0.5.
+  public var rate: NumberSpec
+  /// Mean burst length in frames, every possible value in 1…50 (default 1: isolated losses).
+  public var burst: NumberSpec
+  /// Creates loss settings.
+  public init(rate: NumberSpec, burst: NumberSpec = .constant(1)) {
+    self.rate = rate
+    self.burst = burst
+  }
+}
+
+/// Settings of a `codec` effect. Settings that belong to a codec not named are rejected by the
+/// loader, so a spec only carries what applies.
+public struct CodecSpec: Sendable, Equatable {
+  /// The codecs, one drawn per output with equal chances (`name: amr-nb` or a list).
+  public var names: [CodecName]
+  /// G.711 law (`law: mu | a`, default mu).
+  public var law: G711.Law
+  /// AMR-NB mode in kbit/s, every possible value one of 4.75, 5.15, 5.9, 6.7, 7.4, 7.95, 10.2,
+  /// 12.2 (`mode`, default 12.2).
+  public var amrMode: NumberSpec
+  /// Seconds between AMR-NB mode draws (`mode_switch_s`, 0.02…60), or nil for one mode per
+  /// output.
+  public var modeSwitchSeconds: Double?
+  /// AMR-NB discontinuous transmission (`dtx`, default false).
+  public var dtx: Bool
+  /// Opus bandwidth (`bandwidth`, default wideband).
+  public var opusBandwidth: OpusCodec.Bandwidth
+  /// Opus bit rate in kbit/s, every possible value in 6…64 (`bitrate_kbps`, default 16).
+  public var bitrateKbps: NumberSpec
+  /// Frame loss, or nil for none.
+  public var packetLoss: PacketLossSpec?
+
+  /// Creates codec settings.
+  public init(
+    names: [CodecName], law: G711.Law = .mu, amrMode: NumberSpec = .constant(12.2),
+    modeSwitchSeconds: Double? = nil, dtx: Bool = false, opusBandwidth: OpusCodec.Bandwidth = .wideband,
+    bitrateKbps: NumberSpec = .constant(16), packetLoss: PacketLossSpec? = nil
+  ) {
+    self.names = names
+    self.law = law
+    self.amrMode = amrMode
+    self.modeSwitchSeconds = modeSwitchSeconds
+    self.dtx = dtx
+    self.opusBandwidth = opusBandwidth
+    self.bitrateKbps = bitrateKbps
+    self.packetLoss = packetLoss
+  }
+}
+
+/// Handset responses a `handset` effect can apply.
+public enum HandsetType: String, Sendable, CaseIterable {
+  /// IRS-like send response (ITU-T P.48 / P.830 modified IRS shape), 300–3400 Hz.
+  case irs
+  /// A mobile handset's microphone: strong low cut, presence peak near 2.5 kHz.
+  case mobile
+}
+
+/// Settings of a `handset` effect.
+public struct HandsetSpec: Sendable, Equatable {
+  /// Responses, one drawn per output with equal chances (`type: irs` or a list).
+  public var types: [HandsetType]
+  /// Creates handset settings.
+  public init(types: [HandsetType]) { self.types = types }
+}
+
+/// Settings of an `agc` effect.
+public struct AGCSpec: Sendable, Equatable {
+  /// Target speech level, dB re RMS amplitude 1 (0 dB = a square wave at full scale), every
+  /// possible value in −50…−6 (`target_db`, default −26).
+  public var targetDB: NumberSpec
+  /// Largest gain either way, dB, 0…40 (`max_gain_db`, default 20).
+  public var maxGainDB: Double
+  /// Time constant of the gain, seconds, 0.05…10 (`time_s`, default 1).
+  public var timeSeconds: Double
+  /// Creates AGC settings.
+  public init(targetDB: NumberSpec = .constant(-26), maxGainDB: Double = 20, timeSeconds: Double = 1) {
+    self.targetDB = targetDB
+    self.maxGainDB = maxGainDB
+    self.timeSeconds = timeSeconds
+  }
+}
+
+/// Settings of a `compressor` effect.
+public struct CompressorSpec: Sendable, Equatable {
+  /// Threshold in dB re amplitude 1, every possible value in −60…0 (`threshold_db`, required).
+  public var thresholdDB: NumberSpec
+  /// Ratio, every possible value in 1…20 (`ratio`, default 4).
+  public var ratio: NumberSpec
+  /// Attack time, ms, 0.1…200 (`attack_ms`, default 5).
+  public var attackMS: Double
+  /// Release time, ms, 1…2000 (`release_ms`, default 100).
+  public var releaseMS: Double
+  /// Make-up gain, dB, 0…40 (`makeup_db`, default 0).
+  public var makeupDB: Double
+  /// Creates compressor settings.
+  public init(thresholdDB: NumberSpec, ratio: NumberSpec = .constant(4), attackMS: Double = 5, releaseMS: Double = 100, makeupDB: Double = 0) {
+    self.thresholdDB = thresholdDB
+    self.ratio = ratio
+    self.attackMS = attackMS
+    self.releaseMS = releaseMS
+    self.makeupDB = makeupDB
+  }
+}
+
+/// How a `clipping` effect sets its clip level.
+public enum ClipLevel: Sendable, Equatable {
+  /// A fixed level, dB re amplitude 1, every possible value in −40…0 (`threshold_db`).
+  case thresholdDB(NumberSpec)
+  /// The level that clips this fraction of the samples, every possible value in 0…0.5
+  /// (`fraction`).
+  case fraction(NumberSpec)
+}
+
+/// Settings of a `clipping` effect.
+public struct ClippingSpec: Sendable, Equatable {
+  /// Hard (flat top) or soft (tanh) clipping (`mode`, default hard).
+  public var soft: Bool
+  /// The clip level.
+  public var level: ClipLevel
+  /// Creates clipping settings.
+  public init(soft: Bool = false, level: ClipLevel) {
+    self.soft = soft
+    self.level = level
+  }
 }

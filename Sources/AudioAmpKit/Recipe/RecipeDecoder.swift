@@ -17,7 +17,10 @@ struct RecipeDecoder {
   }
 
   static let topKeys = ["sample_rate", "variants", "seed", "clip_guard", "description", "effects"]
-  static let effectNames = ["noise", "band_limit", "speed", "pitch", "tempo", "gain"]
+  static let effectNames = [
+    "noise", "band_limit", "speed", "pitch", "tempo", "gain", "codec", "handset", "agc",
+    "compressor", "clipping",
+  ]
   static let numberForms =
     "write a number (12), a uniform range ({uniform: [5, 20]}), a list of choices ([5, 10, 20]) or values taken in turn per variant ({cycle: [0.9, 1.0, 1.1]})"
 
@@ -266,13 +269,29 @@ struct RecipeDecoder {
     case "speed": return "{factor: [0.9, 1.0, 1.1]}"
     case "pitch": return "{semitones: {uniform: [-2, 2]}}"
     case "tempo": return "{factor: {uniform: [0.9, 1.1]}}"
+    case "codec": return "{name: amr-nb, mode: [4.75, 7.95, 12.2]}"
+    case "handset": return "{type: [irs, mobile]}"
+    case "agc": return "{target_db: -26}"
+    case "compressor": return "{threshold_db: -20, ratio: 4}"
+    case "clipping": return "{fraction: {uniform: [0, 0.01]}}"
     default: return "{db: {uniform: [-6, 6]}}"
     }
   }
 
   static func settingKeys(_ effect: String) -> [String] {
     switch effect {
-    case "noise": return ["category", "categories", "dir", "snr_db", "probability"]
+    case "noise":
+      return ["category", "categories", "dir", "snr_db", "snr_reference", "probability"]
+    case "codec":
+      return [
+        "name", "law", "mode", "mode_switch_s", "dtx", "bandwidth", "bitrate_kbps", "packet_loss",
+        "probability",
+      ]
+    case "handset": return ["type", "probability"]
+    case "agc": return ["target_db", "max_gain_db", "time_s", "probability"]
+    case "compressor":
+      return ["threshold_db", "ratio", "attack_ms", "release_ms", "makeup_db", "probability"]
+    case "clipping": return ["mode", "threshold_db", "fraction", "probability"]
     case "band_limit":
       return ["low_hz", "high_hz", "stopband_db", "transition_hz", "probability"]
     case "speed", "tempo": return ["factor", "probability"]
@@ -321,6 +340,16 @@ struct RecipeDecoder {
         entries, "semitones", key: key, field: field, limits: .closed(-24, 24, " semitones"),
         example: "semitones: {uniform: [-2, 2]}"
       ).map { .pitch(PitchSpec(semitones: $0)) }
+    case "codec":
+      kind = decodeCodec(entries, key: key, field: field)
+    case "handset":
+      kind = decodeHandset(entries, key: key, field: field)
+    case "agc":
+      kind = decodeAGC(entries, field: field)
+    case "compressor":
+      kind = decodeCompressor(entries, key: key, field: field)
+    case "clipping":
+      kind = decodeClipping(entries, key: key, field: field)
     default:
       kind = required(
         entries, "db", key: key, field: field, limits: .closed(-60, 40, " dB"),
@@ -385,8 +414,19 @@ struct RecipeDecoder {
     let snr = required(
       entries, "snr_db", key: key, field: field, limits: .closed(-20, 100, " dB"),
       example: "snr_db: {uniform: [5, 20]}")
+    var reference = SNRReference.rms
+    if let entry = entries["snr_reference"] {
+      if let value: SNRReference = keyword(
+        entry.value, "\(field).snr_reference", example: "snr_reference: active_speech",
+        meanings: "'rms' (whole-utterance RMS) or 'active_speech' (ITU-T P.56 active level)")
+      {
+        reference = value
+      } else {
+        ok = false
+      }
+    }
     guard ok, let source, let snr else { return nil }
-    return .noise(NoiseSpec(source: source, snrDB: snr))
+    return .noise(NoiseSpec(source: source, snrDB: snr, snrReference: reference))
   }
 
   mutating func checkCategory(_ name: String, _ node: Node, _ field: String) -> Bool {

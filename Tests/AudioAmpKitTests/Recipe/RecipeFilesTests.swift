@@ -17,7 +17,9 @@ import Testing
 
   @Test func shippedRecipesArePresent() {
     let files = Self.recipeFiles
-    for name in ["crowd.yaml", "phone.yaml", "speed-perturb.yaml", "traffic.yaml"] {
+    for name in [
+      "crowd.yaml", "landline.yaml", "phone.yaml", "speed-perturb.yaml", "traffic.yaml", "voip.yaml",
+    ] {
       #expect(files.contains(name), "recipes/\(name) is missing")
     }
   }
@@ -43,16 +45,39 @@ import Testing
       recipe.effects.map(\.kind) == [
         .speed(SpeedSpec(factor: .choice([0.9, 1.0, 1.1]))),
         .pitch(PitchSpec(semitones: .uniform(-2, 2))),
-        .noise(NoiseSpec(source: .category("cell-phone"), snrDB: .uniform(5, 20))),
+        .noise(NoiseSpec(source: .category("cell-phone"), snrDB: .uniform(5, 20), snrReference: .activeSpeech)),
+        .handset(HandsetSpec(types: [.irs, .mobile])),
+        .codec(
+          CodecSpec(
+            names: [.amrNB, .gsmFR, .opus], amrMode: .choice([4.75, 5.9, 7.4, 7.95, 10.2, 12.2]),
+            modeSwitchSeconds: 2, dtx: true, opusBandwidth: .narrowband, bitrateKbps: .uniform(8, 16),
+            packetLoss: PacketLossSpec(rate: .uniform(0, 0.1), burst: .choice([1, 2, 3])))),
         .bandLimit(BandLimitSpec(lowHz: .constant(300), highHz: .constant(3400))),
-        .gain(GainSpec(db: .uniform(-6, 6))),
+        .agc(AGCSpec(targetDB: .uniform(-32, -20), maxGainDB: 20, timeSeconds: 1)),
+        .clipping(ClippingSpec(soft: true, level: .fraction(.uniform(0, 0.005)))),
       ])
-    #expect(recipe.effects.map(\.probability) == [0.8, 0.5, 1, 1, 1])
+    #expect(recipe.effects.map(\.probability) == [0.8, 0.5, 1, 1, 1, 1, 1, 0.2])
     #expect(
       recipe.effects.map(\.fieldPath) == [
-        "effects[0].speed", "effects[1].pitch", "effects[2].noise", "effects[3].band_limit",
-        "effects[4].gain",
+        "effects[0].speed", "effects[1].pitch", "effects[2].noise", "effects[3].handset",
+        "effects[4].codec", "effects[5].band_limit", "effects[6].agc", "effects[7].clipping",
       ])
+  }
+
+  @Test func voipAndLandlineRecipesUseTheirCodecs() throws {
+    let voip = try RecipeLoader.load(path: Self.recipesFolder.appendingPathComponent("voip.yaml").path)
+    let landline = try RecipeLoader.load(path: Self.recipesFolder.appendingPathComponent("landline.yaml").path)
+    #expect(
+      voip.effects.compactMap { if case .codec(let c) = $0.kind { return c } else { return nil } } == [
+        CodecSpec(
+          names: [.opus], opusBandwidth: .wideband, bitrateKbps: .uniform(12, 32),
+          packetLoss: PacketLossSpec(rate: .uniform(0.02, 0.1), burst: .constant(3)))
+      ])
+    #expect(
+      landline.effects.map(\.kind).contains(.codec(CodecSpec(names: [.g711], law: .a))))
+    #expect(
+      landline.effects.map(\.kind).contains(
+        .bandLimit(BandLimitSpec(lowHz: .constant(300), highHz: .constant(3400)))))
   }
 
   @Test func speedPerturbRecipeIsThreeWay() throws {

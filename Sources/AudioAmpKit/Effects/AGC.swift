@@ -1,0 +1,80 @@
+import Foundation
+
+/// Slow automatic gain control, as a phone or network applies it: brings the speech level to a
+/// target over about `time_s`, without pumping up the pauses.
+///
+/// The signal is cut into 10 ms frames. A running level estimate (mean square) follows the
+/// frames with time constant τ = `time_s`, but only frames that look like speech update it:
+/// those within 20 dB of the utterance's ITU-T P.56 active speech level (and above −70 dB), so
+/// pauses and their noise do not pull the gain up. The estimate starts at that active level, as
+/// if the AGC had already heard the talker, so the first syllable is not blasted by a gain
+/// still at its maximum. The gain is target − estimate in dB, limited to ±`max_gain_db`, and
+/// interpolated linearly between frame centres so it never steps. After a level change the
+/// output settles within 0.5 dB of the target after about 5τ of speech. Output length equals
+/// input length.
+public struct AGC: Effect {
+  public static let name = "agc"
+  /// The recipe's settings.
+  public let spec: AGCSpec
+
+  /// Creates the effect.
+  public init(spec: AGCSpec) { self.spec = spec }
+
+  /// The drawn target level, dB.
+  public typealias Parameters = Double
+
+  public func draw(_ context: EffectContext, using rng: inout UtteranceRNG) -> Double {
+    spec.targetDB.draw(using: &rng)
+  }
+
+  /// Per-frame gains in dB for `x` (frames of `frame` samples), the kernel of ``apply(_:to:)``.
+  func frameGainsDB(_ x: [Float], frame: Int, sampleRate: Int, targetDB: Double) -> [Double] {
+    let frames = (x.count + frame - 1) / frame
+    let a = exp(-Double(frame) / Double(sampleRate) / spec.timeSeconds)
+    let activeDB = ActiveSpeechLevel.measure(x, sampleRate: sampleRate).levelDB
+    guard activeDB.isFinite else { return [Double](repeating: 0, count: frames) }
+    let gateDB = max(-70, activeDB - 20)
+    var estimate = pow(10, activeDB / 10)
+    var gains = [Double](repeating: 0, count: frames)
+    for f in 0..<frames {
+      let lo = f * frame
+      let hi = min(x.count, lo + frame)
+      var e = 0.0
+      for i in lo..<hi { e += Double(x[i]) * Double(x[i]) }
+      let power = e / Double(hi - lo)
+      let powerDB = 10 * log10(max(power, 1e-20))
+      if powerDB >= gateDB { estimate = a * estimate + (1 - a) * power }
+      gains[f] = max(-spec.maxGainDB, min(spec.maxGainDB, targetDB - 10 * log10(estimate)))
+    }
+    return gains
+  }
+
+  public func apply(_ targetDB: Double, to audio: AudioBuffer) -> EffectOutput {
+    guard !audio.samples.isEmpty else { return EffectOutput(audio: audio) }
+    let frame = max(1, audio.sampleRate / 100)
+    let gains = frameGainsDB(audio.samples, frame: frame, sampleRate: audio.sampleRate, targetDB: targetDB)
+    var out = audio
+    out.samples.withUnsafeMutableBufferPointer { s in
+      for i in s.indices {
+        // Gain of frame f applies at its centre; interpolate between centres.
+        let pos = (Double(i) + 0.5) / Double(frame) - 0.5
+        let f0 = max(0, min(gains.count - 1, Int(pos.rounded(.down))))
+        let f1 = min(gains.count - 1, f0 + 1)
+        let t = max(0, min(1, pos - Double(f0)))
+        let g = gains[f0] + (gains[f1] - gains[f0]) * t
+        s[i] *= Float(pow(10, g / 20))
+      }
+    }
+    let round3 = { (v: Double) in (v * 1000).rounded() / 1000 }
+    return EffectOutput(
+      audio: out,
+      measured: [
+        ("gain_db_min", .number(round3(gains.min() ?? 0))), ("gain_db_max", .number(round3(gains.max() ?? 0))),
+        ("gain_db_final", .number(round3(gains.last ?? 0))),
+      ])
+  }
+
+  public func record(_ targetDB: Double) -> [(String, JSONValue)] {
+    [("target_db", .number(targetDB)), ("max_gain_db", .number(spec.maxGainDB)), ("time_s", .number(spec.timeSeconds))]
+  }
+}
