@@ -36,6 +36,16 @@ public struct NoiseMix: Effect {
     public var offsetSeconds: Double
     /// Target SNR, dB.
     public var snrDB: Double
+    /// For babble: how many talkers, the seed of their arrangement, and the target utterance
+    /// (whose speaker is left out).
+    public var babble: Babble? = nil
+  }
+
+  /// What a babble draw decides.
+  public struct Babble: Sendable {
+    public var talkers: Int
+    public var seed: UInt64
+    public var target: Utterance
   }
 
   /// Pools to draw from.
@@ -46,14 +56,38 @@ public struct NoiseMix: Effect {
   public let snrReference: SNRReference
 
   /// Creates the effect. `pools` must be non-empty, each with files.
+  /// Babble made live from the corpus, when this mixes babble instead of files.
+  public let babbleSource: BabbleSource?
+  /// Talkers per output, for babble.
+  public let talkers: NumberSpec?
+
   public init(pools: [Pool], snrDB: NumberSpec, snrReference: SNRReference = .rms) {
     precondition(!pools.isEmpty && pools.allSatisfy { !$0.files.isEmpty }, "NoiseMix needs non-empty pools")
     self.pools = pools
     self.snrDB = snrDB
     self.snrReference = snrReference
+    babbleSource = nil
+    talkers = nil
   }
 
+  /// Mixes babble of `talkers` other speakers of the corpus (never the target's own speaker).
+  public init(babble: BabbleSource, talkers: NumberSpec, snrDB: NumberSpec, snrReference: SNRReference = .rms) {
+    pools = []
+    self.snrDB = snrDB
+    self.snrReference = snrReference
+    babbleSource = babble
+    self.talkers = talkers
+  }
+
+  static let babbleFile = NoiseFile(path: "", name: "babble", category: "babble", durationSeconds: 0, sampleRate: 0, licence: nil)
+
   public func draw(_ context: EffectContext, using rng: inout UtteranceRNG) -> Parameters {
+    if let talkers {
+      let n = Int(talkers.draw(using: &rng).rounded())
+      return Parameters(
+        file: Self.babbleFile, offsetSeconds: 0, snrDB: snrDB.draw(using: &rng),
+        babble: Babble(talkers: max(1, n), seed: rng.next(), target: context.utterance))
+    }
     let pool = pools[Self.weightedIndex(pools.map(\.weight), using: &rng)]
     let file = pool.files[Self.weightedIndex(pool.files.map(\.durationSeconds), using: &rng)]
     let needed = Double(context.sampleCount) / Double(context.sampleRate)
@@ -76,7 +110,15 @@ public struct NoiseMix: Effect {
       speechRMS = pow(10, levelDB / 20)
       extra.append(("speech_activity", .number((activity * 1000).rounded() / 1000)))
     }
-    var noise = try NoiseSegment.read(p.file, offsetSeconds: p.offsetSeconds, count: audio.count, sampleRate: audio.sampleRate)
+    var noise: [Float]
+    if let b = p.babble, let source = babbleSource {
+      let (samples, speakers) = try source.pool().babble(
+        for: b.target, talkers: b.talkers, count: audio.count, sampleRate: audio.sampleRate, seed: b.seed)
+      noise = samples
+      extra.append(("babble_speakers", .array(speakers.map { .string($0) })))
+    } else {
+      noise = try NoiseSegment.read(p.file, offsetSeconds: p.offsetSeconds, count: audio.count, sampleRate: audio.sampleRate)
+    }
     let noiseRMS = Levels.rms(noise)
     guard noiseRMS > 1e-9 else { throw EffectError.silentNoise(file: p.file.name, offsetSeconds: p.offsetSeconds) }
     let gain = Float(speechRMS / (noiseRMS * Levels.amplitude(dB: p.snrDB)))
@@ -97,7 +139,14 @@ public struct NoiseMix: Effect {
   }
 
   public func record(_ p: Parameters) -> [(String, JSONValue)] {
-    [
+    if let b = p.babble {
+      return [
+        ("noise_source", .string("babble")), ("babble_talkers", .number(Double(b.talkers))),
+        ("babble_seed", .string(hex16(b.seed))),
+        ("snr_reference", .string(snrReference.rawValue)), ("snr_db", .number(p.snrDB)),
+      ]
+    }
+    return [
       ("noise_file", .string(p.file.name)), ("category", .string(p.file.category)),
       ("noise_offset_s", .number(p.offsetSeconds)),
       ("snr_reference", .string(snrReference.rawValue)), ("snr_db", .number(p.snrDB)),

@@ -105,6 +105,11 @@ public struct NoiseLibrary: Sendable {
     categories = cats.mapValues { $0.sorted { $0.name < $1.name } }
   }
 
+  /// The folder of a noise index given as the folder or as its `index.tsv`.
+  public static func root(ofIndex path: String) -> String {
+    path.hasSuffix(".tsv") ? (path as NSString).deletingLastPathComponent : path
+  }
+
   /// The files of `category`, sorted by name, or an error listing the known categories.
   public func files(in category: String) throws -> [NoiseFile] {
     guard let files = categories[category], !files.isEmpty else {

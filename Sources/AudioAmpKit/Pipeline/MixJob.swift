@@ -144,7 +144,9 @@ public enum MixJob {
   /// Runs the job. `progress` is called after every batch.
   public static func run(_ options: MixOptions, progress: (MixProgress) -> Void = { _ in }) throws -> MixSummary {
     let started = Date()
-    let (recipe, stages) = try prepare(recipePath: options.recipePath, noiseLibrary: options.noiseLibrary ?? "noise-library")
+    let (recipe, stages) = try prepare(
+      recipePath: options.recipePath, noiseLibrary: options.noiseLibrary ?? "noise-library",
+      corpus: (options.inputPath, options.inputFormat))
     let reader = try CorpusFormat.reader(for: options.inputPath, format: options.inputFormat)
     let variants = options.variants ?? recipe.variants ?? 1
     let seed = options.seed ?? recipe.seed ?? 0
@@ -320,11 +322,19 @@ public enum MixJob {
   /// Loads and validates a recipe and builds its stages, before any audio is read. Noise
   /// categories are checked against the library at `noiseLibrary` when it loads (with "did you
   /// mean" suggestions); without a library, `category:` sources are reported as unresolvable.
-  public static func prepare(recipePath: String, noiseLibrary: String) throws -> (Recipe, [EffectStage]) {
+  ///
+  /// `corpus` (path and format) is where `babble:` noise sources take their speech from.
+  public static func prepare(
+    recipePath: String, noiseLibrary: String, corpus: (path: String, format: String?)? = nil
+  ) throws -> (Recipe, [EffectStage]) {
     let library = Result { try NoiseLibrary(root: noiseLibrary) }
     let known = (try? library.get()).map { $0.categories.keys.sorted() } ?? RecipeLoader.defaultNoiseCategories
     let recipe = try RecipeLoader.load(path: recipePath, noiseCategories: known)
-    let stages = try EffectRegistry.stages(for: recipe) { try library.get() }
+    let rate = recipe.sampleRate
+    let babble: (@Sendable () throws -> BabblePool)? = corpus.map { c in
+      { try BabblePool(input: c.path, inputFormat: c.format, sampleRate: rate) }
+    }
+    let stages = try EffectRegistry.stages(for: recipe, noiseLibrary: { try library.get() }, babble: babble)
     return (recipe, stages)
   }
 

@@ -51,7 +51,9 @@ public enum PlanJob {
 
   /// Works out the plan for `options` (its output folder is not touched).
   public static func run(_ options: MixOptions, calibrationSeconds: Double = 20) throws -> MixPlan {
-    let (recipe, stages) = try MixJob.prepare(recipePath: options.recipePath, noiseLibrary: options.noiseLibrary ?? "noise-library")
+    let (recipe, stages) = try MixJob.prepare(
+      recipePath: options.recipePath, noiseLibrary: options.noiseLibrary ?? "noise-library",
+      corpus: (options.inputPath, options.inputFormat))
     let reader = try CorpusFormat.reader(for: options.inputPath, format: options.inputFormat)
     var plan = MixPlan()
     plan.format = options.outputFormat ?? OutputFormat.mirroring(readerFormat: reader.formatName)

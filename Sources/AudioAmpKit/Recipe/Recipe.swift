@@ -136,13 +136,20 @@ public enum NoiseSource: Sendable, Equatable {
   case categories([(name: String, weight: Double)])
   /// Every audio file in a folder; the path exactly as written in the recipe (`dir: some/folder`).
   case dir(String)
+  /// Every file of a noise index (`index: ~/data/musan`, a folder holding index.tsv, or the file).
+  case index(String)
+  /// Babble made live from other speakers of the corpus being augmented
+  /// (`babble: {talkers: [3, 7]}`), never the target's own speaker.
+  case babble(talkers: NumberSpec)
 
   /// Compares sources; `.categories` must match entry by entry, in order.
   public static func == (lhs: NoiseSource, rhs: NoiseSource) -> Bool {
     switch (lhs, rhs) {
     case (.category(let a), .category(let b)):
       return a == b
-    case (.dir(let a), .dir(let b)):
+    case (.dir(let a), .dir(let b)), (.index(let a), .index(let b)):
+      return a == b
+    case (.babble(let a), .babble(let b)):
       return a == b
     case (.categories(let a), .categories(let b)):
       return a.count == b.count
@@ -153,6 +160,11 @@ public enum NoiseSource: Sendable, Equatable {
   }
 }
 
+/// Which side of a noise set's train/test split to draw from.
+public enum NoiseSplit: String, Sendable, CaseIterable {
+  case train, test
+}
+
 /// Settings of a `noise` effect.
 public struct NoiseSpec: Sendable, Equatable {
   /// Where the noise comes from.
@@ -161,6 +173,14 @@ public struct NoiseSpec: Sendable, Equatable {
   public var snrDB: NumberSpec
   /// What the speech level in the SNR is (`snr_reference`, default `.rms`).
   public var snrReference: SNRReference
+  /// The noise index `category`/`categories` are looked up in, instead of the library's.
+  public var index: String? = nil
+  /// Only files of this split (`split: train|test`), so training and test sets draw disjoint noise.
+  public var split: NoiseSplit? = nil
+  /// Only files whose licence starts with one of these (case-insensitive), e.g. `[CC0, CC-BY-4]`.
+  public var licences: [String]? = nil
+  /// Leave out files whose licence contains any of these (case-insensitive), e.g. `[NC, ND]`.
+  public var excludeLicences: [String]? = nil
 
   /// Creates noise settings.
   public init(source: NoiseSource, snrDB: NumberSpec, snrReference: SNRReference = .rms) {

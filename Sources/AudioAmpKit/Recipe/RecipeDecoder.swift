@@ -281,7 +281,10 @@ struct RecipeDecoder {
   static func settingKeys(_ effect: String) -> [String] {
     switch effect {
     case "noise":
-      return ["category", "categories", "dir", "snr_db", "snr_reference", "probability"]
+      return [
+        "category", "categories", "dir", "index", "babble", "snr_db", "snr_reference", "split", "licences",
+        "exclude_licences", "probability",
+      ]
     case "codec":
       return [
         "name", "law", "mode", "mode_switch_s", "dtx", "bandwidth", "bitrate_kbps", "packet_loss",
@@ -374,17 +377,24 @@ struct RecipeDecoder {
   }
 
   mutating func decodeNoise(_ entries: Entries, key: Node, field: String) -> EffectKind? {
-    let sourceKeys = ["category", "categories", "dir"]
+    let sourceKeys = ["category", "categories", "dir", "babble"]
     let given = entries.ordered.filter { sourceKeys.contains($0.name) }
+    let indexEntry = entries["index"]
     var source: NoiseSource?
+    var index: String?
     var ok = true
-    if given.isEmpty {
+    if let entry = indexEntry {
+      index = string(entry.value, "\(field).index", example: "index: ~/data/musan")
+      if index == nil { ok = false }
+    }
+    if given.isEmpty && indexEntry == nil {
       ok = false
-      if entries.suggested.isDisjoint(with: sourceKeys) {
+      if entries.suggested.isDisjoint(with: sourceKeys + ["index"]) {
         report(
           key, field,
           "no noise source; add exactly one of category (e.g. 'category: traffic'), categories "
-            + "(e.g. 'categories: {traffic: 0.7, crowd: 0.3}') or dir (a folder of noise files)")
+            + "(e.g. 'categories: {traffic: 0.7, crowd: 0.3}'), dir (a folder of noise files), index "
+            + "(a noise index) or babble (e.g. 'babble: {talkers: [3, 7]}')")
       }
     }
     for extra in given.dropFirst() {
@@ -398,18 +408,29 @@ struct RecipeDecoder {
       let sourceField = "\(field).\(first.name)"
       switch first.name {
       case "category":
+        // Categories of another index are checked against that index when the run starts.
         if let name = string(first.value, sourceField, example: "category: traffic"),
-          checkCategory(name, first.value, sourceField)
+          indexEntry != nil || checkCategory(name, first.value, sourceField)
         {
           source = .category(name)
         }
       case "categories":
-        source = decodeCategories(first.value, sourceField)
+        source = decodeCategories(first.value, sourceField, checkNames: indexEntry == nil)
+      case "babble":
+        source = decodeBabble(first.value, sourceField)
       default:
         if let folder = string(first.value, sourceField, example: "dir: noise-library/traffic") {
           source = .dir(folder)
         }
       }
+      if let entry = indexEntry, first.name == "dir" || first.name == "babble" {
+        report(
+          entry.key, "\(field).index",
+          "index names where categories are looked up; it does not go with \(first.name); remove one")
+        ok = false
+      }
+    } else if let index {
+      source = .index(index)
     }
     let snr = required(
       entries, "snr_db", key: key, field: field, limits: .closed(-20, 100, " dB"),
@@ -425,8 +446,57 @@ struct RecipeDecoder {
         ok = false
       }
     }
+    var split: NoiseSplit?
+    if let entry = entries["split"] {
+      split = keyword(entry.value, "\(field).split", example: "split: train", meanings: "'train' or 'test'")
+      if split == nil { ok = false }
+    }
+    let licences = entries["licences"].flatMap { stringList($0.value, "\(field).licences", example: "licences: [CC0, CC-BY]") }
+    let excluded = entries["exclude_licences"].flatMap { stringList($0.value, "\(field).exclude_licences", example: "exclude_licences: [NC, ND]") }
+    if entries["licences"] != nil && licences == nil || entries["exclude_licences"] != nil && excluded == nil { ok = false }
+    if case .babble = source {
+      for name in ["split", "licences", "exclude_licences"] {
+        if let entry = entries[name] {
+          report(entry.key, "\(field).\(name)", "babble is made from the corpus itself; \(name) applies to noise files only; remove it")
+          ok = false
+        }
+      }
+    }
     guard ok, let source, let snr else { return nil }
-    return .noise(NoiseSpec(source: source, snrDB: snr, snrReference: reference))
+    var spec = NoiseSpec(source: source, snrDB: snr, snrReference: reference)
+    if case .index = source {} else { spec.index = index }
+    spec.split = split
+    spec.licences = licences
+    spec.excludeLicences = excluded
+    return .noise(spec)
+  }
+
+  /// `babble: {talkers: N}` with N a number form from 1 to 32.
+  mutating func decodeBabble(_ node: Node, _ field: String) -> NoiseSource? {
+    guard case .mapping(let mapping) = node else {
+      report(node, field, "expected settings, e.g. 'babble: {talkers: [3, 7]}'; found \(describeKind(node))")
+      return nil
+    }
+    let entries = self.entries(of: mapping, field: field, allowed: ["talkers"])
+    guard entries.isClean else { return nil }
+    guard let talkers = required(
+      entries, "talkers", key: node, field: field, limits: .closed(1, 32, ""), example: "talkers: [3, 7]")
+    else { return nil }
+    return .babble(talkers: talkers)
+  }
+
+  /// A non-empty list of non-empty strings.
+  mutating func stringList(_ node: Node, _ field: String, example: String) -> [String]? {
+    guard case .sequence(let items) = node, !items.isEmpty else {
+      report(node, field, "expected a list of names, e.g. '\(example)'; found \(describeKind(node))")
+      return nil
+    }
+    var out: [String] = []
+    for (i, item) in items.enumerated() {
+      guard let s = string(item, "\(field)[\(i)]", example: example), !s.isEmpty else { return nil }
+      out.append(s)
+    }
+    return out
   }
 
   mutating func checkCategory(_ name: String, _ node: Node, _ field: String) -> Bool {
@@ -442,7 +512,7 @@ struct RecipeDecoder {
     return false
   }
 
-  mutating func decodeCategories(_ node: Node, _ field: String) -> NoiseSource? {
+  mutating func decodeCategories(_ node: Node, _ field: String, checkNames: Bool = true) -> NoiseSource? {
     guard case .mapping(let mapping) = node, !mapping.isEmpty else {
       report(
         node, field,
@@ -455,7 +525,7 @@ struct RecipeDecoder {
     var weighted: [(name: String, weight: Double)] = []
     for entry in entries.ordered {
       let entryField = "\(field).\(entry.name)"
-      if !checkCategory(entry.name, entry.key, entryField) { ok = false }
+      if checkNames && !checkCategory(entry.name, entry.key, entryField) { ok = false }
       guard
         let weight = plainNumber(
           entry.value, entryField, unit: "", example: "\(entry.name): 0.5")
