@@ -147,7 +147,8 @@ let badRecipeCases: [BadRecipeCase] = [
       "recipes/x.yaml:2:12: effects[0].gain.dB: unknown key; did you mean 'db'? Allowed: db, "
         + "probability",
       "recipes/x.yaml:3:13: effects[1].noise.categroy: unknown key; did you mean 'category'? "
-        + "Allowed: category, categories, dir, snr_db, snr_reference, probability",
+        + "Allowed: category, categories, dir, index, babble, snr_db, snr_reference, split, licences, "
+        + "exclude_licences, probability",
       "recipes/x.yaml:4:18: effects[2].band_limit.high: unknown key; did you mean 'high_hz'? "
         + "Allowed: low_hz, high_hz, stopband_db, transition_hz, probability",
     ]),
@@ -351,8 +352,8 @@ let badRecipeCases: [BadRecipeCase] = [
       """,
     messages: [
       "recipes/x.yaml:2:5: effects[0].noise: no noise source; add exactly one of category (e.g. "
-        + "'category: traffic'), categories (e.g. 'categories: {traffic: 0.7, crowd: 0.3}') or "
-        + "dir (a folder of noise files)",
+        + "'category: traffic'), categories (e.g. 'categories: {traffic: 0.7, crowd: 0.3}'), "
+        + "dir (a folder of noise files), index (a noise index) or babble (e.g. 'babble: {talkers: [3, 7]}')",
       "recipes/x.yaml:3:32: effects[1].noise.dir: only one noise source is allowed, and "
         + "'category' is already given; remove one (to mix categories use 'categories: "
         + "{traffic: 0.7, crowd: 0.3}')",
