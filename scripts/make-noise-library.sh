@@ -12,7 +12,7 @@ synth traffic --density busy    --distance 4:30  --seconds 240 --seed 102 --out 
 synth traffic --density highway --distance 15:80 --seconds 180 --seed 103 --out $L/traffic/highway.flac
 
 synth crowd --from corpus/manifest.jsonl --talkers 8  --clinks 8 --seconds 240 --seed 201 --out $L/crowd/cafe.flac
-synth crowd --from corpus/manifest.jsonl --talkers 14 --steps 6  --seconds 180 --seed 202 --out $L/crowd/hall.flac
+synth crowd --from corpus/manifest.jsonl --talkers 14 --steps 6 --doors 2 --seconds 180 --seed 202 --out $L/crowd/hall.flac
 synth crowd --from corpus/manifest.jsonl --talkers 4 --no-murmur --seconds 180 --seed 203 --out $L/crowd/small-group.flac
 
 synth cell-phone --kind gsm-buzz --seconds 150 --seed 301 --out $L/cell-phone/gsm-buzz.flac

@@ -71,6 +71,7 @@ struct NoiseCommand: ParsableCommand {
     @Flag(help: "crowd: leave out the murmur bed.") var noMurmur = false
     @Option(help: ArgumentHelp("crowd: cutlery clinks per minute.", valueName: "n")) var clinks: Double = 0
     @Option(help: ArgumentHelp("crowd: footsteps per minute.", valueName: "n")) var steps: Double = 0
+    @Option(help: ArgumentHelp("crowd: doors opening and closing per minute.", valueName: "n")) var doors: Double = 0
     @Option(help: ArgumentHelp("cell-phone: gsm-buzz, static, dropouts, rubbing or tones.", valueName: "kind")) var kind: String = "gsm-buzz"
     @Option(help: ArgumentHelp("Add (or replace) the file's row in this noise index, with the command that made it.", valueName: "index.tsv")) var index: String?
 
@@ -92,6 +93,7 @@ struct NoiseCommand: ParsableCommand {
       o.murmur = !noMurmur
       o.clinksPerMinute = clinks
       o.stepsPerMinute = steps
+      o.doorsPerMinute = doors
       guard let k = CellPhoneGenerator.Kind(rawValue: kind) else {
         throw ValidationError("--kind \(kind): choose \(CellPhoneGenerator.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
       }

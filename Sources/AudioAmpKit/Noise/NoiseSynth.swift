@@ -19,6 +19,7 @@ public struct NoiseSynthOptions: Sendable {
   public var murmur = true
   public var clinksPerMinute = 0.0
   public var stepsPerMinute = 0.0
+  public var doorsPerMinute = 0.0
   // cell-phone
   public var phoneKind = CellPhoneGenerator.Kind.gsmBuzz
 
@@ -43,6 +44,7 @@ public struct NoiseSynthOptions: Sendable {
       if !murmur { a.append("--no-murmur") }
       if clinksPerMinute > 0 { a += ["--clinks", JSONValue.format(clinksPerMinute)] }
       if stepsPerMinute > 0 { a += ["--steps", JSONValue.format(stepsPerMinute)] }
+      if doorsPerMinute > 0 { a += ["--doors", JSONValue.format(doorsPerMinute)] }
     default:
       a += ["--kind", phoneKind.rawValue]
     }
@@ -66,7 +68,7 @@ public enum NoiseSynth {
         throw NoiseLibraryError.badFile(path: o.out, detail: "crowd noise is made from speech: give --from CORPUS (e.g. corpus/manifest.jsonl)")
       }
       let sources = try CrowdGenerator.Sources.load(corpus: from, sampleRate: o.sampleRate)
-      return CrowdGenerator(talkers: o.talkers, murmur: o.murmur, clinksPerMinute: o.clinksPerMinute, stepsPerMinute: o.stepsPerMinute)
+      return CrowdGenerator(talkers: o.talkers, murmur: o.murmur, clinksPerMinute: o.clinksPerMinute, stepsPerMinute: o.stepsPerMinute, doorsPerMinute: o.doorsPerMinute)
         .render(seconds: o.seconds, sampleRate: o.sampleRate, seed: o.seed, sources: sources)
     case "cell-phone":
       return CellPhoneGenerator(kind: o.phoneKind).render(seconds: o.seconds, sampleRate: o.sampleRate, seed: o.seed)

@@ -127,6 +127,18 @@ private func percentile(_ v: [Double], _ p: Double) -> Double {
     #expect(depths[0] - depths[2] > 6, "depths \(depths)")
   }
 
+  @Test func doorsAddLowThumpsAboveTheBabble() {
+    // Below 120 Hz, a door's close stands well above the babble's own level in 50 ms frames.
+    func lowPeakOverMedian(_ x: [Float]) -> Double {
+      let low = SynthKit.shape(x, sampleRate: 16000) { f in f < 120 ? 1 : 0 }
+      let l = frameLevels(low, frame: 800).filter { $0.isFinite }
+      return (l.max() ?? 0) - percentile(l, 0.5)
+    }
+    let quiet = CrowdGenerator(talkers: 6, murmur: false).render(seconds: 20, sampleRate: 16000, seed: 3, sources: Self.sources)
+    let doors = CrowdGenerator(talkers: 6, murmur: false, doorsPerMinute: 6).render(seconds: 20, sampleRate: 16000, seed: 3, sources: Self.sources)
+    #expect(lowPeakOverMedian(doors) > lowPeakOverMedian(quiet) + 6, "with doors \(lowPeakOverMedian(doors)) dB, without \(lowPeakOverMedian(quiet)) dB")
+  }
+
   @Test func longTermSpectrumStaysCloseToTheSpeech() {
     let speech = Self.sources.speakers.flatMap(\.clips).flatMap { $0 }
     let crowd = CrowdGenerator(talkers: 8).render(seconds: 20, sampleRate: 16000, seed: 8, sources: Self.sources)

@@ -18,13 +18,16 @@ public struct CrowdGenerator: Sendable {
   public var clinksPerMinute: Double
   /// Footsteps per minute (0 for none).
   public var stepsPerMinute: Double
+  /// Doors opening and closing per minute (0 for none).
+  public var doorsPerMinute: Double
 
   /// Creates a generator.
-  public init(talkers: Int = 8, murmur: Bool = true, clinksPerMinute: Double = 0, stepsPerMinute: Double = 0) {
+  public init(talkers: Int = 8, murmur: Bool = true, clinksPerMinute: Double = 0, stepsPerMinute: Double = 0, doorsPerMinute: Double = 0) {
     self.talkers = talkers
     self.murmur = murmur
     self.clinksPerMinute = clinksPerMinute
     self.stepsPerMinute = stepsPerMinute
+    self.doorsPerMinute = doorsPerMinute
   }
 
   /// Speech for the talkers: utterances grouped by speaker (sorted by speaker, then id).
@@ -108,6 +111,7 @@ public struct CrowdGenerator: Sendable {
     var xrng = rng.child("extras")
     addClinks(&out, perMinute: clinksPerMinute, sampleRate: sampleRate, rng: &xrng)
     addSteps(&out, perMinute: stepsPerMinute, sampleRate: sampleRate, rng: &xrng)
+    addDoors(&out, perMinute: doorsPerMinute, sampleRate: sampleRate, rng: &xrng)
     return (finish ? SynthKit.finish(out, sampleRate: sampleRate, rmsDBFS: -26) : out, used)
   }
 
@@ -179,6 +183,47 @@ public struct CrowdGenerator: Sendable {
         return Float(v)
       }
       SynthKit.place(clink, into: &out, at: Int(t * Double(sampleRate)), gain: level * Float(rng.uniform(0.3, 1)), fade: 4)
+    }
+  }
+
+  /// Doors: the latch's click (a short bright noise burst), the swing's creak on some (a
+  /// gliding harmonic tone), then the close — a low thump (a 40–80 Hz decaying tone plus
+  /// low-passed noise) with the room's ring.
+  func addDoors(_ out: inout [Float], perMinute: Double, sampleRate: Int, rng: inout UtteranceRNG) {
+    guard perMinute > 0 else { return }
+    let sr = Double(sampleRate)
+    let seconds = Double(out.count) / sr
+    let level = Float(Levels.rms(out)) * 3
+    var t = 0.0
+    while true {
+      t += -log(max(1e-12, 1 - rng.nextUnit())) / (perMinute / 60)
+      if t >= seconds { break }
+      let click = SynthKit.shape(SynthKit.colouredNoise(Int(0.015 * sr), exponent: 0, sampleRate: sampleRate, rng: &rng), sampleRate: sampleRate) { f in f > 2000 ? 1 : 0.1 }
+      SynthKit.place(click, into: &out, at: Int(t * sr), gain: level * 0.3, fade: 4)
+      let swing = rng.uniform(0.6, 1.8)
+      if rng.nextUnit() < 0.4 {
+        let len = Int(swing * 0.6 * sr)
+        let f0 = rng.uniform(180, 420)
+        var phase = 0.0
+        let creak = (0..<len).map { i -> Float in
+          let x = Double(i) / Double(len)
+          phase += 2 * Double.pi * f0 * (1 + 0.3 * sin(Double.pi * x)) / sr
+          var v = 0.0
+          for h in 1...6 { v += sin(Double(h) * phase) / Double(h) }
+          return Float(v * sin(Double.pi * x))
+        }
+        SynthKit.place(creak, into: &out, at: Int((t + 0.1) * sr), gain: level * 0.15, fade: 200)
+      }
+      let f = rng.uniform(40, 80)
+      let len = Int(0.5 * sr)
+      var body = SynthKit.colouredNoise(len, exponent: 1, sampleRate: sampleRate, rng: &rng)
+      body = SynthKit.shape(body, sampleRate: sampleRate) { hz in 1 / (1 + pow(hz / 400, 2)) }
+      let thump = (0..<len).map { i -> Float in
+        let tt = Double(i) / sr
+        return Float(sin(2 * Double.pi * f * tt) * exp(-12 * tt) + 0.6 * Double(body[i]) * exp(-25 * tt))
+      }
+      SynthKit.place(thump, into: &out, at: Int((t + swing) * sr), gain: level, fade: 8)
+      t += swing
     }
   }
 
