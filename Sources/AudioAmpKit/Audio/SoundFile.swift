@@ -168,7 +168,10 @@ public final class SoundFile {
   /// sure that does not happen silently); PCM conversion rounds to nearest without dither, so the
   /// same samples always give the same bytes. Throws `AudioFileError.writeFailed` with
   /// libsndfile's message, e.g. when this libsndfile cannot encode the format or the rate.
-  public static func write(_ samples: [Float], sampleRate: Int, to path: String, format: AudioFileFormat) throws {
+  ///
+  /// `bitrateKbps` sets a constant bit rate for `.mp3` (LAME through libsndfile; 8–160 kbit/s at
+  /// 16–24 kHz, 8–64 below 16 kHz, 32–320 from 32 kHz; clamped to that range).
+  public static func write(_ samples: [Float], sampleRate: Int, to path: String, format: AudioFileFormat, bitrateKbps: Double? = nil) throws {
     let url = URL(fileURLWithPath: path)
     let tmp = url.deletingLastPathComponent()
       .appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())").path
@@ -191,6 +194,21 @@ public final class SoundFile {
     }
     var clip: Int32 = Int32(SF_TRUE)
     _ = sf_command(h, Int32(SFC_SET_CLIPPING), &clip, 0)
+    if format == .mp3, let kbps = bitrateKbps {
+      // libsndfile maps a compression level c in [0, 1] to bit rate max − c·(max − min) for the
+      // MPEG version the rate implies; invert that for the asked rate.
+      let (lo, hi): (Double, Double) = sampleRate >= 32000 ? (32, 320) : sampleRate >= 16000 ? (8, 160) : (8, 64)
+      var mode = Int32(SF_BITRATE_MODE_CONSTANT)
+      var level = (hi - min(hi, max(lo, kbps))) / (hi - lo)
+      // Constant bit rate is LAME's default here; libsndfile 1.2.0 answers 0 to setting it even
+      // when it takes effect, so only the compression level's answer is checked.
+      _ = sf_command(h, Int32(SFC_SET_BITRATE_MODE), &mode, Int32(MemoryLayout<Int32>.size))
+      if sf_command(h, Int32(SFC_SET_COMPRESSION_LEVEL), &level, Int32(MemoryLayout<Double>.size)) != SF_TRUE {
+        sf_close(h)
+        unlink(tmp)
+        throw AudioFileError.writeFailed(path: path, reason: "cannot set an MP3 bit rate of \(kbps) kbit/s at \(sampleRate) Hz")
+      }
+    }
     let written = samples.withUnsafeBufferPointer {
       sf_writef_float(h, $0.baseAddress, sf_count_t(samples.count))
     }

@@ -53,6 +53,8 @@ public struct Codec: Effect {
       p.amrModes = (0..<segments).map { _ in spec.amrMode.draw(using: &rng) }
     case .opus:
       p.bitrateKbps = spec.bitrateKbps.draw(using: &rng)
+    case .mp3:
+      p.bitrateKbps = spec.mp3BitrateKbps.draw(using: &rng)
     case .g711, .gsmFR:
       break
     }
@@ -73,6 +75,8 @@ public struct Codec: Effect {
       return try GSMCodec()
     case .opus:
       return try OpusCodec(bandwidth: spec.opusBandwidth, bitrateKbps: p.bitrateKbps)
+    case .mp3:
+      throw CodecError.unsupported(codec: "mp3", detail: "MP3 runs whole utterances through MP3Codec, not frame by frame")
     case .amrNB:
       let modes = p.amrModes.map { AMRNBCodec.modeIndex($0) ?? 7 }
       let framesPerSegment = spec.modeSwitchSeconds.map { max(1, Int(($0 * 50).rounded())) } ?? Int.max
@@ -84,6 +88,12 @@ public struct Codec: Effect {
 
   public func apply(_ p: Parameters, to audio: AudioBuffer) throws -> EffectOutput {
     guard !audio.samples.isEmpty else { return EffectOutput(audio: audio) }
+    if p.codec == .mp3 {
+      let (out, delay, rate) = try MP3Codec.run(audio.samples, sampleRate: audio.sampleRate, bitrateKbps: p.bitrateKbps)
+      return EffectOutput(
+        audio: AudioBuffer(samples: out, sampleRate: audio.sampleRate),
+        measured: [("codec_rate", .number(Double(rate))), ("codec_delay_samples", .number(Double(delay)))])
+    }
     let codec = try makeCodec(p)
     let frames = CodecChain.frameCount(audio.count, sampleRate: audio.sampleRate, codec: codec)
     var measured: [(String, JSONValue)] = [
@@ -122,6 +132,8 @@ public struct Codec: Effect {
       out.append(("dtx", .bool(spec.dtx)))
     case .opus:
       out.append(("bandwidth", .string(spec.opusBandwidth.rawValue)))
+      out.append(("bitrate_kbps", .number(p.bitrateKbps)))
+    case .mp3:
       out.append(("bitrate_kbps", .number(p.bitrateKbps)))
     }
     if spec.packetLoss != nil {

@@ -264,6 +264,8 @@ public enum CodecName: String, Sendable, CaseIterable {
   case amrNB = "amr-nb"
   /// Opus (RFC 6716), narrowband to wideband.
   case opus
+  /// MPEG-1/2 Layer III at a low constant bit rate (LAME through libsndfile).
+  case mp3
 }
 
 /// Frame loss inside a codec's loop, from a Gilbert–Elliott model (`packet_loss`).
@@ -298,6 +300,8 @@ public struct CodecSpec: Sendable, Equatable {
   public var opusBandwidth: OpusCodec.Bandwidth
   /// Opus bit rate in kbit/s, every possible value in 6…64 (`bitrate_kbps`, default 16).
   public var bitrateKbps: NumberSpec
+  /// MP3 constant bit rate, kbit/s (`mp3_bitrate_kbps`, 8–160, default 24).
+  public var mp3BitrateKbps: NumberSpec = .constant(24)
   /// Frame loss, or nil for none.
   public var packetLoss: PacketLossSpec?
 

@@ -90,11 +90,11 @@ extension RecipeDecoder {
 
   static let codecKeys: [(key: String, codec: CodecName)] = [
     ("law", .g711), ("mode", .amrNB), ("mode_switch_s", .amrNB), ("dtx", .amrNB),
-    ("bandwidth", .opus), ("bitrate_kbps", .opus),
+    ("bandwidth", .opus), ("bitrate_kbps", .opus), ("mp3_bitrate_kbps", .mp3),
   ]
 
   mutating func decodeCodec(_ entries: Entries, key: Node, field: String) -> EffectKind? {
-    let codecMeanings = "g711, gsm-fr, amr-nb or opus, or a list of them (one drawn per output)"
+    let codecMeanings = "g711, gsm-fr, amr-nb, opus or mp3, or a list of them (one drawn per output)"
     guard let nameEntry = entries["name"] else {
       if !entries.suggested.contains("name") {
         report(
@@ -197,7 +197,22 @@ extension RecipeDecoder {
         ok = false
       }
     }
-    if let entry = entries["packet_loss"] {
+    if names.contains(.mp3) {
+      if let value = optionalSpec(
+        entries["mp3_bitrate_kbps"], "\(field).mp3_bitrate_kbps", limits: .closed(8, 160, " kbit/s"),
+        fallback: .constant(24))
+      {
+        spec.mp3BitrateKbps = value
+      } else {
+        ok = false
+      }
+    }
+    if let entry = entries["packet_loss"], parsed?.contains(.mp3) == true {
+      report(
+        entry.key, "\(field).packet_loss",
+        "applies to the frame codecs (g711, gsm-fr, amr-nb, opus), not mp3; put mp3 in a codec effect of its own")
+      ok = false
+    } else if let entry = entries["packet_loss"] {
       if let loss = decodePacketLoss(entry.value, "\(field).packet_loss") {
         spec.packetLoss = loss
       } else {

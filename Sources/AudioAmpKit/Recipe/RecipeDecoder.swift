@@ -287,8 +287,8 @@ struct RecipeDecoder {
       ]
     case "codec":
       return [
-        "name", "law", "mode", "mode_switch_s", "dtx", "bandwidth", "bitrate_kbps", "packet_loss",
-        "probability",
+        "name", "law", "mode", "mode_switch_s", "dtx", "bandwidth", "bitrate_kbps", "mp3_bitrate_kbps",
+        "packet_loss", "probability",
       ]
     case "handset": return ["type", "probability"]
     case "agc": return ["target_db", "max_gain_db", "time_s", "probability"]
