@@ -166,6 +166,10 @@ import AudioAmpKit
     let out = try fx.manifestLines("w")[0]
     // In samples: 0.25 s = 4000 → 3200 = 0.2 s; 0.5 → 6400; 0.75 → 9600; 1.4 s = 22400 → 17920 = 1.12 s.
     #expect(out["words"]!.serialized == #"[{"word":"a","start":0.2,"end":0.4},{"word":"b","start":0.6,"end":1.12}]"#)
+    // A Kaldi output carries them as a ctm.
+    let k = try CLI.run(["mix", "--recipe", fx.dir + "/speed.yaml", "--input", fx.dir + "/corpus/words.jsonl", "--output", fx.dir + "/wk", "--quiet", "--output-format", "kaldi"])
+    #expect(k.status == 0, "\(k.stderr)")
+    #expect(try String(contentsOfFile: fx.dir + "/wk/ctm", encoding: .utf8) == "w1__v0 1 0.200 0.200 a\nw1__v0 1 0.600 0.520 b\n")
   }
 
   @Test func planCountsOutputsHoursAndTime() throws {

@@ -6,7 +6,8 @@ import Foundation
 public enum OutputFormat: String, Sendable, CaseIterable {
   /// `DIR/audio/<id>.wav` + `DIR/manifest.jsonl`.
   case jsonl
-  /// As jsonl, plus a Kaldi data directory in DIR: `wav.scp`, `text`, `utt2spk`, `spk2utt`.
+  /// As jsonl, plus a Kaldi data directory in DIR: `wav.scp`, `text`, `utt2spk`, `spk2utt`,
+  /// and `ctm` when the outputs carry word timings.
   case kaldi
   /// A LibriSpeech tree: `DIR/<speaker>/<chapter>/<id>.flac` and `<speaker>-<chapter>.trans.txt`.
   case librispeech
@@ -66,7 +67,18 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     case .kaldi:
       let byID = ExternalLineSorter(tempDirectory: temp + "/id")
       let bySpeaker = ExternalLineSorter(tempDirectory: temp + "/spk")
+      let ctm = ExternalLineSorter(tempDirectory: temp + "/ctm")
+      var hasWords = false
       try rows { v in
+        // Word timings (already rescaled to the output) become a ctm: utt, channel 1, start,
+        // duration, word; the word's position keeps the order within an utterance.
+        if case .array(let words) = v["words"] ?? .null {
+          for (k, w) in words.enumerated() {
+            guard let word = w["word"]?.stringValue, let start = w["start"]?.numberValue, let end = w["end"]?.numberValue else { continue }
+            hasWords = true
+            try ctm.add(String(format: "%@\t%08d\t%@ 1 %.3f %.3f %@", field(v, "id"), k, field(v, "id"), start, max(0, end - start), word))
+          }
+        }
         let id = field(v, "id")
         let spk = v["speaker"]?.stringValue ?? id
         // One sorted stream carries all three per-utterance tables, tab-separated after the id.
@@ -96,6 +108,13 @@ public enum OutputFormat: String, Sendable, CaseIterable {
       }
       if current != nil { spk2utt.add(line) }
       for f in [scp, text, utt2spk, spk2utt] { try f.commit() }
+      if hasWords {
+        let file = try IndexFile(dir.appendingPathComponent("ctm"))
+        try ctm.finish { row in file.add(String(row.split(separator: "\t", maxSplits: 2)[2])) }
+        try file.commit()
+      } else {
+        try ctm.finish { _ in }
+      }
     case .librispeech:
       let sorter = ExternalLineSorter(tempDirectory: temp + "/ls")
       try rows { v in
