@@ -218,8 +218,14 @@ struct Bench: ParsableCommand {
     let s = try MixJob.run(o)
     var u = rusage()
     #if os(Linux)
-      getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &u)
-      let mb = Double(u.ru_maxrss) / 1024  // kilobytes on Linux
+      // VmHWM, not ru_maxrss: Linux keeps ru_maxrss across fork and exec, so a child would
+      // report its parent's peak; VmHWM belongs to the new address space exec made.
+      _ = u
+      let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+      let kb = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }.flatMap { line in
+        line.split(separator: " ").compactMap { Double($0) }.first
+      } ?? 0
+      let mb = kb / 1024
     #else
       getrusage(RUSAGE_SELF, &u)
       let mb = Double(u.ru_maxrss) / 1_048_576  // bytes on macOS

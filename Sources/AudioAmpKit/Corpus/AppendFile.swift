@@ -27,16 +27,26 @@ final class AppendFile {
     pending.append(0x0A)
   }
 
-  func flush() throws {
+  /// Hands the pending lines to the OS (no fsync).
+  func write() throws {
     guard !pending.isEmpty else { return }
     do {
       try handle.write(contentsOf: pending)
-      try handle.synchronize()
       length += pending.count
     } catch {
       throw CorpusError.badOutput(path: path, detail: "write failed (\(error)); check free space")
     }
     pending.removeAll(keepingCapacity: true)
+  }
+
+  /// Writes the pending lines and makes everything written durable (fsync).
+  func flush() throws {
+    try write()
+    do {
+      try handle.synchronize()
+    } catch {
+      throw CorpusError.badOutput(path: path, detail: "sync failed (\(error)); check the disk")
+    }
   }
 
   deinit { try? handle.close() }

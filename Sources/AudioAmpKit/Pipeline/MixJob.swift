@@ -189,6 +189,7 @@ public enum MixJob {
       stages: stages, clipGuard: recipe.clipGuard, sampleRate: recipe.sampleRate, seed: seed,
       outputDirectory: options.outputDirectory, format: format, warnings: warnings)
     var sourceThisAttempt = 0
+    var lastCheckpoint = Date()
 
     while true {
       var batch: [(index: Int, entry: Result<Utterance, CorpusError>)] = []
@@ -263,14 +264,18 @@ public enum MixJob {
         }
       }
       for (cause, n) in warnings.drain() { next.totals.warnings[cause, default: 0] += n }
-      try manifest.flush()
-      try failures?.flush()
-      try order?.flush()
-      next.manifestBytes = manifest.length
-      next.failuresBytes = failures?.length ?? 0
-      next.orderBytes = order?.length ?? 0
-      try StateFile.write(next.json, to: paths.checkpoint)
       checkpoint = next
+      // Durability costs an fsync of each journal plus the checkpoint's own: do it at most once
+      // a second (and always when stopping), so short utterances are not slowed down by it. A
+      // crash loses at most that second of work, which a resume redoes to the same bytes.
+      if stop != nil || Date().timeIntervalSince(lastCheckpoint) >= 1 {
+        try commit(&checkpoint, manifest: manifest, failures: failures, order: order, paths: paths)
+        lastCheckpoint = Date()
+      } else {
+        try manifest.write()
+        try failures?.write()
+        try order?.write()
+      }
       progress(
         MixProgress(
           entriesVisited: checkpoint.totals.entriesVisited, totalEntries: total, resumedEntries: resumed,
@@ -283,7 +288,7 @@ public enum MixJob {
       }
     }
     checkpoint.complete = true
-    try StateFile.write(checkpoint.json, to: paths.checkpoint)
+    try commit(&checkpoint, manifest: manifest, failures: failures, order: order, paths: paths)
     if shard.count == 1 {
       try finishRun(paths, format: format, recipe: recipe, options: options, seed: seed, variants: variants, totals: checkpoint.totals)
     }
@@ -291,6 +296,20 @@ public enum MixJob {
     summary.wallSeconds = Date().timeIntervalSince(started)
     summary.secondsInThisAttempt = Double(sourceThisAttempt) / Double(recipe.sampleRate)
     return summary
+  }
+
+  /// Syncs the journals and records their lengths in the checkpoint, in that order, so the
+  /// checkpoint never points past what is on disk.
+  static func commit(
+    _ checkpoint: inout Checkpoint, manifest: AppendFile, failures: AppendFile?, order: AppendFile?, paths: RunPaths
+  ) throws {
+    try manifest.flush()
+    try failures?.flush()
+    try order?.flush()
+    checkpoint.manifestBytes = manifest.length
+    checkpoint.failuresBytes = failures?.length ?? 0
+    checkpoint.orderBytes = order?.length ?? 0
+    try StateFile.write(checkpoint.json, to: paths.checkpoint)
   }
 
   /// The key deciding which shard handles an entry: its id, or for an unreadable entry its
