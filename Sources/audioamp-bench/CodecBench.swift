@@ -25,18 +25,7 @@ enum CodecBench {
     precondition(audioSeconds > 0 && repeats >= 1)
     let fs = sampleRate
     let n = Int(audioSeconds * Double(fs))
-    var rng = UtteranceRNG(key: 0xC0DEC)
-    // Speech-like test signal: a gliding harmonic tone under a 4 Hz syllable envelope, plus noise.
-    var phase = 0.0
-    let x: [Float] = (0..<n).map { i in
-      let t = Double(i) / Double(fs)
-      let f0 = 140 + 40 * sin(2 * Double.pi * 0.7 * t)
-      phase += 2 * Double.pi * f0 / Double(fs)
-      var s = 0.0
-      for k in 1...10 { s += sin(Double(k) * phase) / Double(k) }
-      let envelope = max(0, sin(2 * Double.pi * 4 * t))
-      return Float(0.15 * s * envelope + 0.005 * rng.gaussian())
-    }
+    let x = KernelBench.speechLike(count: n, sampleRate: fs, syllables: true, noise: 0.005, key: 0xC0DEC)
     func median(_ t: [Double]) -> Double {
       let s = t.sorted()
       return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2

@@ -20,21 +20,27 @@ struct KernelBenchRow {
 enum KernelBench {
   static let sampleRate = 16000
 
-  static func run(audioSeconds: Double, repeats: Int) -> [KernelBenchRow] {
-    precondition(audioSeconds > 0 && repeats >= 1)
-    let fs = sampleRate
-    let n = Int(audioSeconds * Double(fs))
-    var rng = UtteranceRNG(key: 0xBE7C)
-    // Speech-like test signal: a gliding harmonic tone plus white noise.
+  /// The benchmarks' speech-like test signal: a harmonic tone gliding 100–180 Hz (10 harmonics),
+  /// optionally under a 4 Hz syllable envelope, plus seeded white noise of RMS `noise`.
+  static func speechLike(count n: Int, sampleRate fs: Int, syllables: Bool, noise: Double, key: UInt64) -> [Float] {
+    var rng = UtteranceRNG(key: key)
     var phase = 0.0
-    let x: [Float] = (0..<n).map { i in
+    return (0..<n).map { i in
       let t = Double(i) / Double(fs)
       let f0 = 140 + 40 * sin(2 * Double.pi * 0.7 * t)
       phase += 2 * Double.pi * f0 / Double(fs)
       var s = 0.0
       for k in 1...10 { s += sin(Double(k) * phase) / Double(k) }
-      return Float(0.15 * s + 0.02 * rng.gaussian())
+      let envelope = syllables ? max(0, sin(2 * Double.pi * 4 * t)) : 1
+      return Float(0.15 * s * envelope + noise * rng.gaussian())
     }
+  }
+
+  static func run(audioSeconds: Double, repeats: Int) -> [KernelBenchRow] {
+    precondition(audioSeconds > 0 && repeats >= 1)
+    let fs = sampleRate
+    let n = Int(audioSeconds * Double(fs))
+    let x = speechLike(count: n, sampleRate: fs, syllables: false, noise: 0.02, key: 0xBE7C)
     let short = Array(x.prefix(fs / 2))
     var rows: [KernelBenchRow] = []
 

@@ -190,26 +190,10 @@ public struct AudioFolderReader: CorpusReader {
         let origin = "\(path):\(n)"
         let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : raw
         if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
-        let value: JSONValue
-        do {
-          value = try JSONValue.parse(line)
-        } catch let e as JSONParseError {
-          return .failure(
-            .badEntry(
-              origin: origin, id: nil,
-              detail:
-                "not valid JSON (\(e.message) at character \(e.offset + 1)); each line must be one JSON object"
-            ))
-        } catch {
-          return .failure(.badEntry(origin: origin, id: nil, detail: "not valid JSON"))
-        }
-        guard case .object(let pairs) = value else {
-          return .failure(
-            .badEntry(
-              origin: origin, id: nil,
-              detail:
-                "line is JSON but not an object; each line must be {\"file_name\": ..., \"transcription\": ...}"
-            ))
+        let value: JSONValue, pairs: [(String, JSONValue)]
+        switch JSONValue.parseObjectLine(line, origin: origin, shape: #"{"file_name": ..., "transcription": ...}"#) {
+        case .failure(let e): return .failure(e)
+        case .success(let parsed): (value, pairs) = parsed
         }
         guard let fileValue = value["file_name"] else {
           return .failure(

@@ -106,6 +106,26 @@ public struct JSONParseError: Error, Sendable, Equatable {
 }
 
 extension JSONValue {
+  /// Parses one line of a JSON-lines file that must hold an object; problems come back as the
+  /// corpus error for `origin` ("file:line"), `shape` naming the fields the line should have.
+  static func parseObjectLine(_ line: String, origin: String, shape: String) -> Result<(JSONValue, [(String, JSONValue)]), CorpusError> {
+    let value: JSONValue
+    do {
+      value = try JSONValue.parse(line)
+    } catch let e as JSONParseError {
+      return .failure(
+        .badEntry(
+          origin: origin, id: nil,
+          detail: "not valid JSON (\(e.message) at character \(e.offset + 1)); each line must be one JSON object"))
+    } catch {
+      return .failure(.badEntry(origin: origin, id: nil, detail: "not valid JSON"))
+    }
+    guard case .object(let pairs) = value else {
+      return .failure(.badEntry(origin: origin, id: nil, detail: "line is JSON but not an object; each line must be \(shape)"))
+    }
+    return .success((value, pairs))
+  }
+
   /// Parses one JSON document (RFC 8259). Object keys keep their order; duplicate keys are kept
   /// as written (lookups take the first).
   public static func parse(_ text: String) throws -> JSONValue {

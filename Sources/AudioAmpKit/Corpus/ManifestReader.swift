@@ -41,19 +41,10 @@ public struct ManifestReader: CorpusReader {
   }
 
   static func entry(_ line: String, origin: String, base: URL) -> Result<Utterance, CorpusError> {
-    let value: JSONValue
-    do {
-      value = try JSONValue.parse(line)
-    } catch let e as JSONParseError {
-      return .failure(
-        .badEntry(
-          origin: origin, id: nil,
-          detail: "not valid JSON (\(e.message) at character \(e.offset + 1)); each line must be one JSON object"))
-    } catch {
-      return .failure(.badEntry(origin: origin, id: nil, detail: "not valid JSON"))
-    }
-    guard case .object(let pairs) = value else {
-      return .failure(.badEntry(origin: origin, id: nil, detail: "line is JSON but not an object; each line must be {\"audio_filepath\": ..., \"text\": ...}"))
+    let value: JSONValue, pairs: [(String, JSONValue)]
+    switch JSONValue.parseObjectLine(line, origin: origin, shape: #"{"audio_filepath": ..., "text": ...}"#) {
+    case .failure(let e): return .failure(e)
+    case .success(let parsed): (value, pairs) = parsed
     }
     var id: String? = nil
     if let v = value["id"] {
