@@ -42,6 +42,10 @@ public enum AudioFileFormat: String, Sendable, CaseIterable, CustomStringConvert
   }
 
   public var description: String { rawValue }
+
+  /// File extensions treated as audio when scanning folders (lower case; libsndfile decides
+  /// whether a given file really reads).
+  public static let readableExtensions: Set<String> = ["wav", "flac", "ogg", "oga", "opus", "mp3", "aif", "aiff"]
 }
 
 /// A libsndfile handle open for reading; the only type in the package that calls libsndfile.

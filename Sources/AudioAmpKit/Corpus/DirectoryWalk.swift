@@ -28,6 +28,16 @@ struct DirectoryWalk: Sequence, IteratorProtocol {
   /// Starts a walk at `root`.
   init(root: String) { pending = [(root, "")] }
 
+  /// Walks on to the first folder for which `pick` finds something, returning the folder and
+  /// what was found, or nil when no folder below the root has any.
+  mutating func first<T>(_ pick: (Folder) -> [T]) -> (folder: Folder, found: [T])? {
+    while let f = next() {
+      let found = pick(f)
+      if !found.isEmpty { return (f, found) }
+    }
+    return nil
+  }
+
   mutating func next() -> Folder? {
     var path = ""
     var relative = ""

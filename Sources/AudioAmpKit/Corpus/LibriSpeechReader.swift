@@ -29,16 +29,7 @@ public struct LibriSpeechReader: CorpusReader {
   public func entries() throws -> AnyIterator<Result<Utterance, CorpusError>> {
     var walk = DirectoryWalk(root: directory)
     // Find the first chapter now, so that a folder with no transcripts fails before the run.
-    var folder: DirectoryWalk.Folder? = nil
-    var queue: [String] = []
-    while let f = walk.next() {
-      queue = f.files.filter { $0.hasSuffix(Self.transcriptSuffix) }
-      if !queue.isEmpty {
-        folder = f
-        break
-      }
-    }
-    guard var folder else {
+    guard var (folder, queue) = walk.first({ $0.files.filter { $0.hasSuffix(Self.transcriptSuffix) } }) else {
       throw CorpusError.unrecognisedInput(
         path: directory,
         detail:

@@ -20,9 +20,7 @@ public struct PlainFolderReader: CorpusReader {
   public var formatName: String { "folder" }
 
   /// Extensions taken for audio (lower case): what libsndfile reads.
-  public static let audioExtensions: Set<String> = [
-    "wav", "flac", "ogg", "oga", "opus", "mp3", "aif", "aiff",
-  ]
+  public static let audioExtensions: Set<String> = AudioFileFormat.readableExtensions
 
   /// Creates a reader for the folder `directory`.
   public init(directory: String) { self.directory = directory }
@@ -53,16 +51,7 @@ public struct PlainFolderReader: CorpusReader {
   /// Throws `unrecognisedInput` when no audio or `.txt` file lies below `directory`.
   public func entries() throws -> AnyIterator<Result<Utterance, CorpusError>> {
     var walk = DirectoryWalk(root: directory)
-    var folder: DirectoryWalk.Folder? = nil
-    var queue: [Pair] = []
-    while let f = walk.next() {
-      queue = Self.pairs(f.files)
-      if !queue.isEmpty {
-        folder = f
-        break
-      }
-    }
-    guard var folder else {
+    guard var (folder, queue) = walk.first({ Self.pairs($0.files) }) else {
       throw CorpusError.unrecognisedInput(
         path: directory,
         detail:

@@ -16,7 +16,6 @@ public struct Utterance: Sendable, Equatable {
   public var origin: String
   /// Other fields the corpus gives (manifest fields, Common Voice columns, Kaldi ctm words...),
   /// carried through to the output (time alignments rescaled).
-  public var extraFields: [String: JSONValue] { Dictionary(extra, uniquingKeysWith: { a, _ in a }) }
   /// Other fields in their written order.
   public var extra: [(String, JSONValue)]
 

@@ -67,7 +67,7 @@ public enum NoiseImporter {
     return entries.count
   }
 
-  static let audioExtensions: Set<String> = ["wav", "flac", "ogg", "oga", "opus", "mp3", "aif", "aiff"]
+  static let audioExtensions = AudioFileFormat.readableExtensions
 
   /// Audio files below `dir`, relative to `root`, sorted.
   static func audio(under dir: String, root: String) -> [String] {

@@ -122,7 +122,7 @@ public struct NoiseLibrary: Sendable {
   /// Every audio file below `folder` (recursively), sorted by path, with its length read from
   /// the file header. A file with no samples is an error (it could never supply noise).
   public static func scan(folder: String, category: String = "dir") throws -> [NoiseFile] {
-    let exts: Set<String> = ["wav", "flac", "ogg", "oga", "opus", "mp3", "aiff", "aif"]
+    let exts = AudioFileFormat.readableExtensions
     guard let walker = FileManager.default.enumerator(atPath: folder) else {
       throw NoiseLibraryError.emptyFolder(path: folder)
     }

@@ -31,10 +31,7 @@ public enum NoiseSegment {
     if fileRate != sampleRate {
       raw = try SampleRateConverter.convert(raw, from: fileRate, to: sampleRate, quality: .best)
     }
-    if !looping {
-      if raw.count >= count { return Array(raw.prefix(count)) }
-      return loop(raw, count: count, sampleRate: sampleRate)
-    }
+    // `loop` returns a plain prefix when the segment is already long enough.
     return loop(raw, count: count, sampleRate: sampleRate)
   }
 

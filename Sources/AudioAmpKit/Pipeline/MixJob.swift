@@ -464,6 +464,8 @@ struct Renderer: Sendable {
   let outputDirectory: String
   let format: OutputFormat
   let warnings: WarningCounter
+  /// Output folders already made (one per speaker/chapter for some formats).
+  let folders = FolderCache()
 
   /// The output id for `variant` of `sourceID`.
   static func outputID(_ sourceID: String, variant: Int) -> String { "\(sourceID)__v\(variant)" }
@@ -489,8 +491,7 @@ struct Renderer: Sendable {
       let id = Renderer.outputID(u.id, variant: variant)
       let (relative, fileFormat) = format.audioLocation(outputID: id, source: u)
       let path = (outputDirectory as NSString).appendingPathComponent(relative)
-      try FileManager.default.createDirectory(
-        atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+      try folders.ensure((path as NSString).deletingLastPathComponent)
       try SoundFile.write(guarded.samples, sampleRate: sampleRate, to: path, format: fileFormat)
       return .success(
         OutputRecord(
@@ -504,6 +505,24 @@ struct Renderer: Sendable {
     } catch {
       return .failure(UtteranceFailure(id: u.id, file: u.audioPath, reason: "\(error)"))
     }
+  }
+}
+
+/// Makes each output folder once per run (not once per output), shared by all threads.
+final class FolderCache: @unchecked Sendable {
+  private let lock = NSLock()
+  private var made = Set<String>()
+
+  func ensure(_ path: String) throws {
+    lock.lock()
+    defer { lock.unlock() }
+    guard !made.contains(path) else { return }
+    do {
+      try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    } catch {
+      throw CorpusError.badOutput(path: path, detail: "cannot create an output folder (\(error.localizedDescription)); check the output disk")
+    }
+    made.insert(path)
   }
 }
 
