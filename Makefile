@@ -3,10 +3,14 @@ SWIFT ?= swift
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_OUT ?= demo-out
 
-.PHONY: deps build release test demo bench clean
+.PHONY: deps pydeps build release test demo bench clean
 
 deps:
 	@bash scripts/install-deps.sh
+
+# The Python peer tools the tests compare against (lhotse, datasets, webdataset, pystoi, ...).
+pydeps:
+	@bash scripts/install-python-tools.sh
 
 build: deps
 	$(SWIFT) build
@@ -15,7 +19,7 @@ release: deps
 	$(SWIFT) build -c release
 
 # Builds and runs every test (Swift Testing).
-test: deps
+test: deps pydeps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 

@@ -48,8 +48,10 @@ let package = Package(
       dependencies: [
         "AudioAmpKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
-    .testTarget(name: "AudioAmpKitTests", dependencies: ["AudioAmpKit", "CSampleRate"]),
-    .testTarget(name: "audioampTests", dependencies: ["AudioAmpKit"]),
+    // Test helpers shared by both suites (finding the Python peer tools, running them).
+    .target(name: "AudioAmpTestSupport", path: "Tests/Support"),
+    .testTarget(name: "AudioAmpKitTests", dependencies: ["AudioAmpKit", "CSampleRate", "AudioAmpTestSupport"]),
+    .testTarget(name: "audioampTests", dependencies: ["AudioAmpKit", "AudioAmpTestSupport"]),
   ],
   swiftLanguageModes: [.v5]
 )
