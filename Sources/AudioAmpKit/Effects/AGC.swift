@@ -78,3 +78,52 @@ public struct AGC: Effect {
     [("target_db", .number(targetDB)), ("max_gain_db", .number(spec.maxGainDB)), ("time_s", .number(spec.timeSeconds))]
   }
 }
+
+/// Settings of an `agc` effect.
+public struct AGCSpec: Sendable, Equatable {
+  /// Target speech level, dB re RMS amplitude 1 (0 dB = a square wave at full scale), every
+  /// possible value in −50…−6 (`target_db`, default −26).
+  public var targetDB: NumberSpec
+  /// Largest gain either way, dB, 0…40 (`max_gain_db`, default 20).
+  public var maxGainDB: Double
+  /// Time constant of the gain, seconds, 0.05…10 (`time_s`, default 1).
+  public var timeSeconds: Double
+  /// Creates AGC settings.
+  public init(targetDB: NumberSpec = .constant(-26), maxGainDB: Double = 20, timeSeconds: Double = 1) {
+    self.targetDB = targetDB
+    self.maxGainDB = maxGainDB
+    self.timeSeconds = timeSeconds
+  }
+}
+
+extension AGC: RecipeEffect {
+  public static let summary = """
+    Slow automatic gain: a 10 ms-frame level estimate with time constant `time_s`, started at \
+    the utterance's P.56 active level and updated only by frames within 20 dB of it (pauses \
+    don't pump); gain = target − estimate, limited to ±`max_gain_db`, interpolated between \
+    frames. Records the gain's min, max and final value.
+    """
+
+  public static let keys: [RecipeKey] = [
+    .number(
+      "target_db", .closed(-50, -6, " dB"), default: .constant(-26), example: "-26",
+      help: "speech level to bring the output to, dB re RMS amplitude 1"),
+    .plain(
+      "max_gain_db", .closed(0, 40, " dB"), default: 20, example: "20",
+      help: "largest gain either way, dB"),
+    .plain(
+      "time_s", .closed(0.05, 10, " s"), default: 1, example: "1",
+      help: "time constant of the level estimate, seconds"),
+  ]
+
+  public static let example = "{target_db: -26}"
+
+  public static func spec(from settings: RecipeSettings, check: inout RecipeCheck) -> AGCSpec? {
+    guard let target = settings.number("target_db"), let maxGain = settings.plain("max_gain_db"),
+      let time = settings.plain("time_s")
+    else { return nil }
+    return AGCSpec(targetDB: target, maxGainDB: maxGain, timeSeconds: time)
+  }
+
+  public init(spec: AGCSpec, environment: EffectEnvironment) { self.init(spec: spec) }
+}

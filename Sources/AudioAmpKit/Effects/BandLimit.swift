@@ -87,3 +87,104 @@ final class ConvolverCache: @unchecked Sendable {
     return c
   }
 }
+
+/// Settings of a `band_limit` effect; at least one of `lowHz` and `highHz` is set.
+public struct BandLimitSpec: Sendable, Equatable {
+  /// High-pass cutoff in Hz (> 0), or nil for no high-pass.
+  public var lowHz: NumberSpec?
+  /// Low-pass cutoff in Hz, below the Nyquist frequency, or nil for no low-pass. When both are
+  /// set, every possible `lowHz` is below every possible `highHz`.
+  public var highHz: NumberSpec?
+  /// Minimum stop-band attenuation in dB, 20…140; default 60.
+  public var stopbandDB: Double
+  /// Transition band width in Hz (> 0), or nil to let the filter design choose.
+  public var transitionHz: Double?
+
+  /// Creates band-limit settings.
+  public init(
+    lowHz: NumberSpec? = nil, highHz: NumberSpec? = nil, stopbandDB: Double = 60,
+    transitionHz: Double? = nil
+  ) {
+    self.lowHz = lowHz
+    self.highHz = highHz
+    self.stopbandDB = stopbandDB
+    self.transitionHz = transitionHz
+  }
+}
+
+extension BandLimit: RecipeEffect {
+  public static let summary = """
+    Linear-phase Kaiser-windowed FIR through the FFT core (overlap-add): band-pass with both \
+    edges, high-pass or low-pass with one. `low_hz`/`high_hz` are pass-band edges (ripple ≤ 0.5 \
+    dB up to them); the stop band starts `transition_hz` outside them (default: the smallest of \
+    200 Hz, half of `low_hz`, and half the gap from `high_hz` to Nyquist) and is at least \
+    `stopband_db` down, measured. The delay is compensated, so length and alignment are kept. \
+    300–3400 Hz at 16 kHz is a 411-tap filter. Records `low_hz`, `high_hz`, `stopband_db`.
+    """
+
+  public static let keys: [RecipeKey] = [
+    .number(
+      "low_hz", .positive(" Hz"), example: "300", whenAbsent: "for no high-pass",
+      help: "high-pass cutoff (pass-band edge), Hz; give low_hz, high_hz or both"),
+    .number(
+      "high_hz", .positive(" Hz"), example: "3400", whenAbsent: "for no low-pass",
+      help: "low-pass cutoff (pass-band edge), Hz, below Nyquist"),
+    .plain(
+      "stopband_db", .closed(20, 140, " dB"), default: 60, example: "60",
+      help: "least stop-band attenuation, dB"),
+    .plain(
+      "transition_hz", .positive(" Hz"), example: "200",
+      whenAbsent: "to let the filter design choose", help: "transition band width, Hz"),
+  ]
+
+  public static let example = "{low_hz: 300, high_hz: 3400}"
+
+  public static func spec(from settings: RecipeSettings, check: inout RecipeCheck) -> BandLimitSpec? {
+    let low = settings.number("low_hz")
+    let high = settings.number("high_hz")
+    if !settings.isGiven("low_hz") && !settings.isGiven("high_hz")
+      && settings.suggested.isDisjoint(with: ["low_hz", "high_hz"])
+    {
+      check.report(
+        settings.location, settings.field,
+        "give low_hz (high-pass cutoff), high_hz (low-pass cutoff) or both, in Hz, e.g. "
+          + "'band_limit: {low_hz: 300, high_hz: 3400}'")
+    }
+    if let low, let high, low.range.upperBound >= high.range.lowerBound {
+      let message: String
+      if low.isConstant && high.isConstant {
+        message =
+          "\(format(low.range.upperBound)) Hz is not below high_hz "
+          + "\(format(high.range.lowerBound)) Hz; the pass band runs from low_hz up to "
+          + "high_hz, so low_hz must be the smaller"
+      } else {
+        message =
+          "can be as high as \(format(low.range.upperBound)) Hz while high_hz can be as low as "
+          + "\(format(high.range.lowerBound)) Hz; every low_hz must be below every high_hz, "
+          + "so make the ranges not overlap"
+      }
+      check.report(settings.valueLocation("low_hz"), settings.field("low_hz"), message)
+    }
+    if let sampleRate = check.sampleRate {
+      let nyquist = Double(sampleRate) / 2
+      for (name, part) in [("low_hz", low), ("high_hz", high)] {
+        guard let part, part.range.upperBound >= nyquist else { continue }
+        let value = format(part.range.upperBound)
+        let what = part.isConstant ? "\(value) Hz is" : "can reach \(value) Hz, which is"
+        check.report(
+          settings.valueLocation(name), settings.field(name),
+          "\(what) not below the Nyquist frequency \(format(nyquist)) Hz (half of sample_rate "
+            + "\(sampleRate)); lower it or raise sample_rate")
+      }
+    }
+    guard low != nil || high != nil, let stopband = settings.plain("stopband_db") else { return nil }
+    return BandLimitSpec(
+      lowHz: low, highHz: high, stopbandDB: stopband, transitionHz: settings.plain("transition_hz"))
+  }
+
+  public init(spec: BandLimitSpec, environment: EffectEnvironment) {
+    self.init(
+      lowHz: spec.lowHz, highHz: spec.highHz, stopbandDB: spec.stopbandDB,
+      transitionHz: spec.transitionHz)
+  }
+}

@@ -77,3 +77,75 @@ public struct Clipping: Effect {
     return out
   }
 }
+
+/// How a `clipping` effect sets its clip level.
+public enum ClipLevel: Sendable, Equatable {
+  /// A fixed level, dB re amplitude 1, every possible value in −40…0 (`threshold_db`).
+  case thresholdDB(NumberSpec)
+  /// The level that clips this fraction of the samples, every possible value in 0…0.5
+  /// (`fraction`).
+  case fraction(NumberSpec)
+}
+
+/// Settings of a `clipping` effect.
+public struct ClippingSpec: Sendable, Equatable {
+  /// Hard (flat top) or soft (tanh) clipping (`mode`, default hard).
+  public var soft: Bool
+  /// The clip level.
+  public var level: ClipLevel
+  /// Creates clipping settings.
+  public init(soft: Bool = false, level: ClipLevel) {
+    self.soft = soft
+    self.level = level
+  }
+}
+
+extension Clipping: RecipeEffect {
+  public static let summary = """
+    Hard: flat tops at the level. Soft: samples above the level bend towards a ceiling 3 dB \
+    higher (tanh). Give exactly one of `threshold_db` and `fraction`. With `fraction` f the \
+    level is the (k+1)-th largest \\|x\\|, k = round(f·n), so exactly k samples are clipped. \
+    Records `clip_level_db` and `clipped_fraction`.
+    """
+
+  public static let keys: [RecipeKey] = [
+    .keyword(
+      "mode", [.init("hard", "flat tops"), .init("soft", "tanh saturation")], default: "hard",
+      example: "soft", help: "hard (flat tops) or soft (tanh) clipping"),
+    .number(
+      "threshold_db", .closed(-40, 0, " dB"), example: "-6",
+      help: "clip level, dB re amplitude 1 (or give fraction)"),
+    .number(
+      "fraction", .closed(0, 0.5, ""), example: "0.01",
+      help: "clip level set so that this fraction of the samples is clipped (or give threshold_db)"),
+  ]
+
+  public static let example = "{fraction: {uniform: [0, 0.01]}}"
+
+  public static func spec(from settings: RecipeSettings, check: inout RecipeCheck) -> ClippingSpec? {
+    let given = settings.given.filter { $0 == "threshold_db" || $0 == "fraction" }
+    if given.isEmpty {
+      if settings.suggested.isDisjoint(with: ["threshold_db", "fraction"]) {
+        check.report(
+          settings.location, settings.field,
+          "give the clip level as threshold_db (e.g. 'threshold_db: -6') or as the fraction of "
+            + "samples to clip (e.g. 'fraction: 0.01')")
+      }
+      return nil
+    }
+    if given.count > 1 {
+      check.report(
+        settings.keyLocation(given[1]), settings.field(given[1]),
+        "give threshold_db or fraction, not both ('\(given[0])' is already given)")
+      return nil
+    }
+    guard let mode = settings.words("mode")?.first else { return nil }
+    let level: ClipLevel? =
+      given[0] == "threshold_db"
+      ? settings.number("threshold_db").map { .thresholdDB($0) }
+      : settings.number("fraction").map { .fraction($0) }
+    return level.map { ClippingSpec(soft: mode == "soft", level: $0) }
+  }
+
+  public init(spec: ClippingSpec, environment: EffectEnvironment) { self.init(spec: spec) }
+}

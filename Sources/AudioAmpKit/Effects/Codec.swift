@@ -147,3 +147,189 @@ public struct Codec: Effect {
 
   private func rounded(_ x: Double) -> Double { (x * 10000).rounded() / 10000 }
 }
+
+/// The codecs a `codec` effect can run.
+public enum CodecName: String, Sendable, CaseIterable {
+  /// ITU-T G.711 (`law` µ or A), 8 kHz, 64 kbit/s.
+  case g711
+  /// GSM 06.10 full rate, 8 kHz, 13 kbit/s.
+  case gsmFR = "gsm-fr"
+  /// 3GPP AMR-NB, 8 kHz, 4.75–12.2 kbit/s.
+  case amrNB = "amr-nb"
+  /// Opus (RFC 6716), narrowband to wideband.
+  case opus
+  /// MPEG-1/2 Layer III at a low constant bit rate (LAME through libsndfile).
+  case mp3
+}
+
+/// Frame loss inside a codec's loop, from a Gilbert–Elliott model (`packet_loss`).
+public struct PacketLossSpec: Sendable, Equatable {
+  /// Long-run fraction of lost frames, every possible value in 0…0.5.
+  public var rate: NumberSpec
+  /// Mean burst length in frames, every possible value in 1…50 (default 1: isolated losses).
+  public var burst: NumberSpec
+  /// Creates loss settings.
+  public init(rate: NumberSpec, burst: NumberSpec = .constant(1)) {
+    self.rate = rate
+    self.burst = burst
+  }
+}
+
+/// Settings of a `codec` effect. Settings that belong to a codec not named are rejected by the
+/// loader, so a spec only carries what applies.
+public struct CodecSpec: Sendable, Equatable {
+  /// The codecs, one drawn per output with equal chances (`name: amr-nb` or a list).
+  public var names: [CodecName]
+  /// G.711 law (`law: mu | a`, default mu).
+  public var law: G711.Law
+  /// AMR-NB mode in kbit/s, every possible value one of 4.75, 5.15, 5.9, 6.7, 7.4, 7.95, 10.2,
+  /// 12.2 (`mode`, default 12.2).
+  public var amrMode: NumberSpec
+  /// Seconds between AMR-NB mode draws (`mode_switch_s`, 0.02…60), or nil for one mode per
+  /// output.
+  public var modeSwitchSeconds: Double?
+  /// AMR-NB discontinuous transmission (`dtx`, default false).
+  public var dtx: Bool
+  /// Opus bandwidth (`bandwidth`, default wideband).
+  public var opusBandwidth: OpusCodec.Bandwidth
+  /// Opus bit rate in kbit/s, every possible value in 6…64 (`bitrate_kbps`, default 16).
+  public var bitrateKbps: NumberSpec
+  /// MP3 constant bit rate, kbit/s (`mp3_bitrate_kbps`, 8–160, default 24).
+  public var mp3BitrateKbps: NumberSpec = .constant(24)
+  /// Frame loss, or nil for none.
+  public var packetLoss: PacketLossSpec?
+
+  /// Creates codec settings.
+  public init(
+    names: [CodecName], law: G711.Law = .mu, amrMode: NumberSpec = .constant(12.2),
+    modeSwitchSeconds: Double? = nil, dtx: Bool = false, opusBandwidth: OpusCodec.Bandwidth = .wideband,
+    bitrateKbps: NumberSpec = .constant(16), packetLoss: PacketLossSpec? = nil
+  ) {
+    self.names = names
+    self.law = law
+    self.amrMode = amrMode
+    self.modeSwitchSeconds = modeSwitchSeconds
+    self.dtx = dtx
+    self.opusBandwidth = opusBandwidth
+    self.bitrateKbps = bitrateKbps
+    self.packetLoss = packetLoss
+  }
+}
+
+extension Codec: RecipeEffect {
+  public static let summary = """
+    Runs a real speech codec at its own rate (8 kHz; Opus mediumband/wideband 16 kHz), \
+    resampling in and out so any input rate works, and removes the codec's delay (G.711 and GSM \
+    0, AMR-NB 40 samples, Opus its `OPUS_GET_LOOKAHEAD`): output length equals input length and \
+    the cross-correlation with the input peaks at lag 0. A setting for a codec not named is an \
+    error. AMR-NB draws a new mode every `mode_switch_s` seconds. `packet_loss` erases frames \
+    inside the codec loop from a Gilbert–Elliott model: Opus and AMR-NB conceal with their own \
+    algorithms, G.711 and GSM-FR repeat the last good frame, fading. MP3 runs whole utterances \
+    through LAME/mpg123 (libsndfile) with a measured delay. Records `codec`, its settings, \
+    `codec_rate`, `codec_delay_samples`, `frame_ms`, `frames`, and with loss `lost_frames`, \
+    `achieved_loss_rate`, `achieved_mean_burst`, `loss_bursts`, `concealment`.
+    """
+
+  /// Settings that belong to one codec only.
+  static let codecKeys: [(key: String, codec: CodecName)] = [
+    ("law", .g711), ("mode", .amrNB), ("mode_switch_s", .amrNB), ("dtx", .amrNB),
+    ("bandwidth", .opus), ("bitrate_kbps", .opus), ("mp3_bitrate_kbps", .mp3),
+  ]
+
+  public static let keys: [RecipeKey] = [
+    .keyword(
+      "name", CodecName.self, list: true, required: true, example: "amr-nb",
+      help: "the codec, or a list (one drawn per output)"),
+    .keyword(
+      "law", G711.Law.self, meanings: [.mu: "µ-law", .a: "A-law"], default: .mu, example: "a",
+      help: "G.711 companding law"),
+    .number(
+      "mode", .closed(4.75, 12.2, " kbit/s"), default: .constant(12.2), example: "[4.75, 7.95, 12.2]",
+      help: "AMR-NB mode, kbit/s: 4.75, 5.15, 5.9, 6.7, 7.4, 7.95, 10.2 or 12.2 (a number, list or cycle; no uniform ranges)"),
+    .plain(
+      "mode_switch_s", .closed(0.02, 60, " s"), example: "2",
+      whenAbsent: "to keep one mode per output",
+      help: "AMR-NB: seconds between mode draws"),
+    .flag("dtx", help: "AMR-NB discontinuous transmission"),
+    .keyword(
+      "bandwidth", OpusCodec.Bandwidth.self,
+      meanings: [.narrowband: "4 kHz", .mediumband: "6 kHz", .wideband: "8 kHz"],
+      default: .wideband, example: "wideband", help: "Opus audio bandwidth"),
+    .number(
+      "bitrate_kbps", .closed(6, 64, " kbit/s"), default: .constant(16), example: "{uniform: [12, 24]}",
+      help: "Opus bit rate, kbit/s"),
+    .number(
+      "mp3_bitrate_kbps", .closed(8, 160, " kbit/s"), default: .constant(24), example: "[16, 24, 32]",
+      help: "MP3 constant bit rate, kbit/s"),
+    .mapping(
+      "packet_loss",
+      [
+        .number(
+          "rate", .closed(0, 0.5, ""), required: true, example: "0.05",
+          help: "long-run fraction of lost frames"),
+        .number(
+          "burst", .closed(1, 50, " frames"), default: .constant(1), example: "2",
+          help: "mean burst length, frames (1: isolated losses)"),
+      ], example: "{rate: 0.05, burst: 2}",
+      help: "frame loss inside the codec loop (Gilbert–Elliott); not for mp3"),
+  ]
+
+  public static let example = "{name: amr-nb, mode: [4.75, 7.95, 12.2]}"
+
+  public static func spec(from settings: RecipeSettings, check: inout RecipeCheck) -> CodecSpec? {
+    let parsed = settings.keywords("name", as: CodecName.self)
+    // With a bad name, still check the other settings (as if every codec were named), so one
+    // pass reports everything.
+    let names = parsed ?? CodecName.allCases
+    // A setting for a codec that is not named would silently do nothing: reject it.
+    for (key, codec) in codecKeys where settings.isGiven(key) && !names.contains(codec) {
+      check.report(
+        settings.keyLocation(key), settings.field(key),
+        "applies only to \(codec.rawValue), which is not among the codecs named ("
+          + names.map(\.rawValue).joined(separator: ", ") + "); remove it or add \(codec.rawValue)")
+    }
+    if settings.isGiven("mode"), names.contains(.amrNB), let mode = settings.number("mode") {
+      let allowed = AMRNBCodec.modes.map { format($0) }.joined(separator: ", ")
+      let at = settings.valueLocation("mode")
+      let field = settings.field("mode")
+      switch mode {
+      case .uniform:
+        check.report(
+          at, field,
+          "AMR-NB has eight fixed modes, so a uniform range cannot be used; list the modes "
+            + "to draw from, e.g. 'mode: [4.75, 7.95, 12.2]' (modes: \(allowed))")
+      case .constant(let v) where AMRNBCodec.modeIndex(v) == nil:
+        check.report(at, field, "\(format(v)) is not an AMR-NB mode; use one of \(allowed)")
+      case .choice(let list), .cycle(let list):
+        if let bad = list.first(where: { AMRNBCodec.modeIndex($0) == nil }) {
+          check.report(at, field, "\(format(bad)) is not an AMR-NB mode; use only \(allowed)")
+        }
+      default:
+        break
+      }
+    }
+    if settings.isGiven("packet_loss"), parsed?.contains(.mp3) == true {
+      check.report(
+        settings.keyLocation("packet_loss"), settings.field("packet_loss"),
+        "applies to the frame codecs (g711, gsm-fr, amr-nb, opus), not mp3; put mp3 in a codec effect of its own")
+    }
+    guard let parsed, let law = settings.keyword("law", as: G711.Law.self),
+      let mode = settings.number("mode"), let dtx = settings.flag("dtx"),
+      let bandwidth = settings.keyword("bandwidth", as: OpusCodec.Bandwidth.self),
+      let bitrate = settings.number("bitrate_kbps"), let mp3 = settings.number("mp3_bitrate_kbps")
+    else { return nil }
+    var spec = CodecSpec(
+      names: parsed, law: law, amrMode: mode, modeSwitchSeconds: settings.plain("mode_switch_s"),
+      dtx: dtx, opusBandwidth: bandwidth, bitrateKbps: bitrate)
+    spec.mp3BitrateKbps = mp3
+    if let loss = settings.mapping("packet_loss") {
+      guard let rate = loss.number("rate"), let burst = loss.number("burst") else { return nil }
+      spec.packetLoss = PacketLossSpec(rate: rate, burst: burst)
+    } else if settings.isGiven("packet_loss") {
+      return nil
+    }
+    return spec
+  }
+
+  public init(spec: CodecSpec, environment: EffectEnvironment) { self.init(spec: spec) }
+}

@@ -65,3 +65,56 @@ public struct Compressor: Effect {
     ]
   }
 }
+
+/// Settings of a `compressor` effect.
+public struct CompressorSpec: Sendable, Equatable {
+  /// Threshold in dB re amplitude 1, every possible value in −60…0 (`threshold_db`, required).
+  public var thresholdDB: NumberSpec
+  /// Ratio, every possible value in 1…20 (`ratio`, default 4).
+  public var ratio: NumberSpec
+  /// Attack time, ms, 0.1…200 (`attack_ms`, default 5).
+  public var attackMS: Double
+  /// Release time, ms, 1…2000 (`release_ms`, default 100).
+  public var releaseMS: Double
+  /// Make-up gain, dB, 0…40 (`makeup_db`, default 0).
+  public var makeupDB: Double
+  /// Creates compressor settings.
+  public init(thresholdDB: NumberSpec, ratio: NumberSpec = .constant(4), attackMS: Double = 5, releaseMS: Double = 100, makeupDB: Double = 0) {
+    self.thresholdDB = thresholdDB
+    self.ratio = ratio
+    self.attackMS = attackMS
+    self.releaseMS = releaseMS
+    self.makeupDB = makeupDB
+  }
+}
+
+extension Compressor: RecipeEffect {
+  public static let summary = """
+    Feed-forward log-domain compressor with a smooth branching peak detector (Giannoulis, \
+    Massberg & Reiss, JAES 2012). Records `max_gain_reduction_db`.
+    """
+
+  public static let keys: [RecipeKey] = [
+    .number(
+      "threshold_db", .closed(-60, 0, " dB"), required: true, example: "-20",
+      help: "level above which gain is reduced, dB re amplitude 1"),
+    .number("ratio", .closed(1, 20, ""), default: .constant(4), example: "4", help: "compression ratio"),
+    .plain("attack_ms", .closed(0.1, 200, " ms"), default: 5, example: "5", help: "attack time, ms"),
+    .plain(
+      "release_ms", .closed(1, 2000, " ms"), default: 100, example: "100", help: "release time, ms"),
+    .plain("makeup_db", .closed(0, 40, " dB"), default: 0, example: "6", help: "make-up gain, dB"),
+  ]
+
+  public static let example = "{threshold_db: -20, ratio: 4}"
+
+  public static func spec(from settings: RecipeSettings, check: inout RecipeCheck) -> CompressorSpec? {
+    guard let threshold = settings.number("threshold_db"), let ratio = settings.number("ratio"),
+      let attack = settings.plain("attack_ms"), let release = settings.plain("release_ms"),
+      let makeup = settings.plain("makeup_db")
+    else { return nil }
+    return CompressorSpec(
+      thresholdDB: threshold, ratio: ratio, attackMS: attack, releaseMS: release, makeupDB: makeup)
+  }
+
+  public init(spec: CompressorSpec, environment: EffectEnvironment) { self.init(spec: spec) }
+}

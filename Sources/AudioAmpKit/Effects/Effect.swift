@@ -125,20 +125,3 @@ public struct EffectStage: Sendable {
     return (out, record)
   }
 }
-
-/// An effect driven by one drawn number (speed factor, semitones, dB): drawing and recording
-/// come for free, so the effect itself only says how to apply the number.
-public protocol ScalarEffect: Effect where Parameters == Double {
-  /// The recipe and manifest key of the number (`factor`, `semitones`, `db`).
-  static var parameterKey: String { get }
-  /// How the number is drawn.
-  var spec: NumberSpec { get }
-}
-
-extension ScalarEffect {
-  public func draw(_ context: EffectContext, using rng: inout UtteranceRNG) -> Double {
-    spec.draw(using: &rng)
-  }
-
-  public func record(_ value: Double) -> [(String, JSONValue)] { [(Self.parameterKey, .number(value))] }
-}

@@ -96,3 +96,44 @@ public struct Handset: Effect {
     }
   }
 }
+
+/// Handset responses a `handset` effect can apply.
+public enum HandsetType: String, Sendable, CaseIterable {
+  /// IRS-like send response (ITU-T P.48 / P.830 modified IRS shape), 300–3400 Hz.
+  case irs
+  /// A mobile handset's microphone: strong low cut, presence peak near 2.5 kHz.
+  case mobile
+}
+
+/// Settings of a `handset` effect.
+public struct HandsetSpec: Sendable, Equatable {
+  /// Responses, one drawn per output with equal chances (`type: irs` or a list).
+  public var types: [HandsetType]
+  /// Creates handset settings.
+  public init(types: [HandsetType]) { self.types = types }
+}
+
+extension Handset: RecipeEffect {
+  public static let summary = """
+    Linear-phase FIR (frequency sampling, ~64 ms grid, Hann-windowed, through the FFT core, \
+    delay compensated). `irs`: shaped after the modified IRS send response of ITU-T \
+    P.48/P.830 (steep cut below 300 Hz and above 3.4 kHz, +4 dB near 3 kHz); `mobile`: a small \
+    handset (−10 dB at 300 Hz, +6 dB presence peak near 2.5 kHz, −20 dB at 6 kHz). "-like" \
+    responses for augmentation, not certified masks. Records `type`.
+    """
+
+  public static let keys: [RecipeKey] = [
+    .keyword(
+      "type", HandsetType.self,
+      meanings: [.irs: "IRS-like send response", .mobile: "mobile handset"], list: true,
+      required: true, example: "[irs, mobile]", help: "the response, or a list (one drawn per output)")
+  ]
+
+  public static let example = "{type: [irs, mobile]}"
+
+  public static func spec(from settings: RecipeSettings, check: inout RecipeCheck) -> HandsetSpec? {
+    settings.keywords("type", as: HandsetType.self).map { HandsetSpec(types: $0) }
+  }
+
+  public init(spec: HandsetSpec, environment: EffectEnvironment) { self.init(types: spec.types) }
+}

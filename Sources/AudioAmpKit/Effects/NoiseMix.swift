@@ -165,3 +165,286 @@ public struct NoiseMix: Effect {
     return weights.count - 1
   }
 }
+
+/// Where the noise for a `noise` effect comes from.
+public enum NoiseSource: Sendable, Equatable {
+  /// One category from the noise library (`category: cell-phone`).
+  case category(String)
+  /// Several categories, picked with the given weights (> 0; they need not sum to 1), in the
+  /// order written (`categories: {traffic: 0.7, crowd: 0.3}`).
+  case categories([(name: String, weight: Double)])
+  /// Every audio file in a folder; the path exactly as written in the recipe (`dir: some/folder`).
+  case dir(String)
+  /// Every file of a noise index (`index: ~/data/musan`, a folder holding index.tsv, or the file).
+  case index(String)
+  /// Babble made live from other speakers of the corpus being augmented
+  /// (`babble: {talkers: [3, 7]}`), never the target's own speaker.
+  case babble(talkers: NumberSpec)
+
+  /// Compares sources; `.categories` must match entry by entry, in order.
+  public static func == (lhs: NoiseSource, rhs: NoiseSource) -> Bool {
+    switch (lhs, rhs) {
+    case (.category(let a), .category(let b)):
+      return a == b
+    case (.dir(let a), .dir(let b)), (.index(let a), .index(let b)):
+      return a == b
+    case (.babble(let a), .babble(let b)):
+      return a == b
+    case (.categories(let a), .categories(let b)):
+      return a.count == b.count
+        && zip(a, b).allSatisfy { $0.name == $1.name && $0.weight == $1.weight }
+    default:
+      return false
+    }
+  }
+}
+
+/// Which side of a noise set's train/test split to draw from.
+public enum NoiseSplit: String, Sendable, CaseIterable {
+  case train, test
+}
+
+/// Settings of a `noise` effect.
+public struct NoiseSpec: Sendable, Equatable {
+  /// Where the noise comes from.
+  public var source: NoiseSource
+  /// Target signal-to-noise ratio in dB; every possible value lies in -20…100.
+  public var snrDB: NumberSpec
+  /// What the speech level in the SNR is (`snr_reference`, default `.rms`).
+  public var snrReference: SNRReference
+  /// The noise index `category`/`categories` are looked up in, instead of the library's.
+  public var index: String? = nil
+  /// Only files of this split (`split: train|test`), so training and test sets draw disjoint noise.
+  public var split: NoiseSplit? = nil
+  /// Only files whose licence starts with one of these (case-insensitive), e.g. `[CC0, CC-BY-4]`.
+  public var licences: [String]? = nil
+  /// Leave out files whose licence contains any of these (case-insensitive), e.g. `[NC, ND]`.
+  public var excludeLicences: [String]? = nil
+
+  /// Creates noise settings.
+  public init(source: NoiseSource, snrDB: NumberSpec, snrReference: SNRReference = .rms) {
+    self.source = source
+    self.snrDB = snrDB
+    self.snrReference = snrReference
+  }
+}
+
+/// The speech level a `noise` effect's SNR is measured against.
+public enum SNRReference: String, Sendable, CaseIterable {
+  /// RMS over the whole utterance, pauses included.
+  case rms
+  /// ITU-T P.56 active speech level (method B): pauses do not count.
+  case activeSpeech = "active_speech"
+}
+/// The babble pool, loaded once on first use and shared by every thread of a run.
+public final class BabbleSource: @unchecked Sendable {
+  private let lock = NSLock()
+  private let loader: @Sendable () throws -> BabblePool
+  private var loaded: Result<BabblePool, Error>?
+
+  /// Wraps `loader`.
+  public init(_ loader: @escaping @Sendable () throws -> BabblePool) { self.loader = loader }
+
+  /// The pool (loading it the first time).
+  public func pool() throws -> BabblePool {
+    lock.lock()
+    defer { lock.unlock() }
+    if loaded == nil { loaded = Result { try loader() } }
+    return try loaded!.get()
+  }
+}
+
+extension NoiseMix: RecipeEffect {
+  public static let summary = """
+    Adds noise at the drawn SNR. File sources: a pool is chosen by weight, a file within it with \
+    probability proportional to its duration, and a random offset such that the segment fits; a \
+    file shorter than the utterance loops with a 100 ms equal-power crossfade. `babble` mixes N \
+    talkers drawn live from the corpus being augmented — never the target's own speaker — each \
+    at its own level in a small synthetic room (the talker pool is up to 3 utterances per \
+    speaker, 300 in all, chosen by id hash). With `snr_reference: active_speech` the speech \
+    level is the ITU-T P.56 active level rather than the whole-utterance RMS. Records \
+    `noise_file`, `category`, `noise_offset_s` (or `noise_source: babble`, `babble_talkers`, \
+    `babble_speakers`, `babble_seed`), `snr_reference`, `snr_db` (asked), `achieved_snr_db` \
+    (measured on the noise actually added), `noise_gain_db` and, for active speech, \
+    `speech_activity`. A silent utterance is an error (the SNR would be undefined). Give \
+    exactly one source: `category`, `categories`, `dir`, `babble`, or `index` alone.
+    """
+
+  /// The keys that name where the noise comes from (`index` may also go with a category).
+  static let sourceKeys = ["category", "categories", "dir", "babble"]
+
+  public static let keys: [RecipeKey] = [
+    .text("category", example: "traffic", help: "a noise-library category"),
+    .weights(
+      "categories", item: "category", example: "{traffic: 0.7, crowd: 0.3}",
+      help: "categories with relative weights, one drawn per output"),
+    .text("dir", example: "noise-library/traffic", help: "a folder of audio files, searched recursively"),
+    .text(
+      "index", example: "~/data/musan",
+      help: "a noise index (folder or index.tsv): alone, all its files; with category/categories, those categories in it"),
+    .mapping(
+      "babble",
+      [
+        .number(
+          "talkers", .closed(1, 32, ""), required: true, example: "[3, 7]",
+          help: "how many talkers, drawn per output")
+      ], example: "{talkers: [3, 7]}",
+      help: "babble made live from other speakers of the corpus being augmented"),
+    .number(
+      "snr_db", .closed(-20, 100, " dB"), required: true, example: "{uniform: [5, 20]}",
+      help: "signal-to-noise ratio, dB"),
+    .keyword(
+      "snr_reference", SNRReference.self,
+      meanings: [.rms: "whole-utterance RMS", .activeSpeech: "ITU-T P.56 active level"],
+      default: .rms, example: "active_speech", help: "the speech level the SNR is measured against"),
+    .keyword(
+      "split", NoiseSplit.self, example: "train",
+      help: "only files of this split of the noise set (file sources)"),
+    .texts(
+      "licences", example: "[CC0, CC-BY]",
+      help: "only files whose licence starts with one of these (case-insensitive)"),
+    .texts(
+      "exclude_licences", example: "[NC, ND]",
+      help: "leave out files whose licence contains one of these (case-insensitive)"),
+  ]
+
+  public static let example = "{category: traffic, snr_db: {uniform: [5, 20]}}"
+
+  public static func spec(from settings: RecipeSettings, check: inout RecipeCheck) -> NoiseSpec? {
+    let given = settings.given.filter { sourceKeys.contains($0) }
+    let hasIndex = settings.isGiven("index")
+    var source: NoiseSource?
+    var ok = true
+    if given.isEmpty && !hasIndex {
+      ok = false
+      if settings.suggested.isDisjoint(with: sourceKeys + ["index"]) {
+        check.report(
+          settings.location, settings.field,
+          "no noise source; add exactly one of category (e.g. 'category: traffic'), categories "
+            + "(e.g. 'categories: {traffic: 0.7, crowd: 0.3}'), dir (a folder of noise files), index "
+            + "(a noise index) or babble (e.g. 'babble: {talkers: [3, 7]}')")
+      }
+    }
+    for extra in given.dropFirst() {
+      check.report(
+        settings.keyLocation(extra), settings.field(extra),
+        "only one noise source is allowed, and '\(given[0])' is already given; remove one "
+          + "(to mix categories use 'categories: {traffic: 0.7, crowd: 0.3}')")
+      ok = false
+    }
+    if let first = given.first {
+      switch first {
+      case "category":
+        // Categories of another index are checked against that index when the run starts.
+        if let name = settings.text("category"),
+          hasIndex
+            || check.checkNoiseCategory(
+              name, at: settings.valueLocation("category"), field: settings.field("category"))
+        {
+          source = .category(name)
+        }
+      case "categories":
+        if let weighted = settings.weights("categories") {
+          var namesOK = true
+          if !hasIndex {
+            for (i, entry) in weighted.enumerated() {
+              namesOK =
+                check.checkNoiseCategory(
+                  entry.name, at: settings.itemLocation("categories", i),
+                  field: settings.field("categories") + ".\(entry.name)") && namesOK
+            }
+          }
+          if namesOK { source = .categories(weighted) }
+        }
+      case "babble":
+        if let talkers = settings.mapping("babble")?.number("talkers") {
+          source = .babble(talkers: talkers)
+        }
+      default:
+        source = settings.text("dir").map { .dir($0) }
+      }
+      if hasIndex, first == "dir" || first == "babble" {
+        check.report(
+          settings.keyLocation("index"), settings.field("index"),
+          "index names where categories are looked up; it does not go with \(first); remove one")
+        ok = false
+      }
+    } else if let index = settings.text("index") {
+      source = .index(index)
+    }
+    if case .babble = source {
+      for name in ["split", "licences", "exclude_licences"] where settings.isGiven(name) {
+        check.report(
+          settings.keyLocation(name), settings.field(name),
+          "babble is made from the corpus itself; \(name) applies to noise files only; remove it")
+        ok = false
+      }
+    }
+    guard ok, let source, let snr = settings.number("snr_db"),
+      let reference = settings.keyword("snr_reference", as: SNRReference.self)
+    else { return nil }
+    var spec = NoiseSpec(source: source, snrDB: snr, snrReference: reference)
+    if case .index = source {} else { spec.index = settings.text("index") }
+    spec.split = settings.keyword("split", as: NoiseSplit.self)
+    spec.licences = settings.texts("licences")
+    spec.excludeLicences = settings.texts("exclude_licences")
+    return spec
+  }
+
+  public init(spec: NoiseSpec, environment: EffectEnvironment) throws {
+    if case .babble(let talkers) = spec.source {
+      let loader =
+        environment.babble ?? {
+          throw NoiseLibraryError.badFile(
+            path: environment.recipePath,
+            detail: "babble needs the corpus being augmented; it is made by mix and plan")
+        }
+      self.init(
+        babble: BabbleSource(loader), talkers: talkers, snrDB: spec.snrDB,
+        snrReference: spec.snrReference)
+    } else {
+      self.init(
+        pools: try Self.pools(spec, library: environment.noiseLibrary), snrDB: spec.snrDB,
+        snrReference: spec.snrReference)
+    }
+  }
+
+  /// The pools a file-based noise source draws from, after its split and licence filters.
+  static func pools(_ n: NoiseSpec, library: () throws -> NoiseLibrary) throws -> [Pool] {
+    func lib() throws -> NoiseLibrary {
+      guard let index = n.index else { return try library() }
+      return try NoiseLibrary(root: NoiseLibrary.root(ofIndex: index))
+    }
+    var pools: [(String, Pool)]
+    switch n.source {
+    case .category(let c):
+      pools = [(c, Pool(weight: 1, files: try lib().files(in: c)))]
+    case .categories(let list):
+      let l = try lib()
+      pools = try list.map { ($0.name, Pool(weight: $0.weight, files: try l.files(in: $0.name))) }
+    case .dir(let d):
+      pools = [(d, Pool(weight: 1, files: try NoiseLibrary.scan(folder: d)))]
+    case .index(let path):
+      let l = try NoiseLibrary(root: NoiseLibrary.root(ofIndex: path))
+      pools = [
+        (path, Pool(weight: 1, files: l.categories.keys.sorted().flatMap { l.categories[$0]! }.sorted { $0.name < $1.name }))
+      ]
+    case .babble:
+      return []
+    }
+    for i in pools.indices {
+      pools[i].1.files = pools[i].1.files.filter { file in
+        if let split = n.split, (file.split ?? NoiseImporter.hashSplit(file.name)) != split.rawValue { return false }
+        let licence = (file.licence ?? "").lowercased()
+        if let allow = n.licences, !allow.contains(where: { !licence.isEmpty && licence.hasPrefix($0.lowercased()) }) { return false }
+        if let deny = n.excludeLicences, deny.contains(where: { licence.contains($0.lowercased()) }) { return false }
+        return true
+      }
+      if pools[i].1.files.isEmpty {
+        throw NoiseLibraryError.badFile(
+          path: pools[i].0, detail: "no noise files left after the split/licence filters (split: \(n.split?.rawValue ?? "any"), licences: \(n.licences?.joined(separator: ", ") ?? "any"), exclude_licences: \(n.excludeLicences?.joined(separator: ", ") ?? "none")); loosen them")
+      }
+    }
+    return pools.map(\.1)
+  }
+}

@@ -144,12 +144,7 @@ public enum PlanJob {
   static func expectedDurationRatio(_ recipe: Recipe) -> Double {
     var ratio = 1.0
     for e in recipe.effects {
-      let spec: NumberSpec
-      switch e.kind {
-      case .speed(let s): spec = s.factor
-      case .tempo(let t): spec = t.factor
-      default: continue
-      }
+      guard let spec = e.durationFactor else { continue }
       ratio *= e.probability * expectedReciprocal(spec) + (1 - e.probability)
     }
     return ratio

@@ -21,36 +21,6 @@ struct Entries {
   subscript(name: String) -> Entry? { ordered.first { $0.name == name } }
 }
 
-/// Allowed values of a recipe number, for range checks and messages.
-struct Limits {
-  var lower: Double
-  /// The lower bound itself is not allowed (`> 0` rather than `>= 0`).
-  var lowerOpen: Bool
-  var upper: Double?
-  var unit: String
-
-  static func closed(_ lower: Double, _ upper: Double, _ unit: String) -> Limits {
-    Limits(lower: lower, lowerOpen: false, upper: upper, unit: unit)
-  }
-
-  static func positive(_ unit: String) -> Limits {
-    Limits(lower: 0, lowerOpen: true, upper: nil, unit: unit)
-  }
-
-  func contains(_ value: Double) -> Bool {
-    (lowerOpen ? value > lower : value >= lower) && value <= (upper ?? .infinity)
-  }
-
-  /// "from -20 to 100 dB" or "greater than 0 Hz".
-  func describe() -> String {
-    if let upper {
-      return "from \(format(lower)) to \(format(upper))\(unit)"
-    }
-    return lowerOpen
-      ? "greater than \(format(lower))\(unit)" : "at least \(format(lower))\(unit)"
-  }
-}
-
 /// Shortest text for a number in a message: whole numbers without ".0".
 func format(_ value: Double) -> String {
   if value.isFinite, value == value.rounded(), abs(value) < 1e15 {

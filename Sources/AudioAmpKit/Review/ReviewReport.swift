@@ -216,8 +216,8 @@ public enum ReviewReport {
     }
     return [
       Histogram(title: "Achieved SNR", unit: "dB", values: records.compactMap { parameter($0, "noise", "achieved_snr_db") }),
-      Histogram(title: "Speed factor", unit: "", values: records.compactMap { parameter($0, "speed", "factor") }),
-      Histogram(title: "Pitch shift", unit: "st", values: records.compactMap { parameter($0, "pitch", "semitones") }),
+      Histogram(title: "Speed factor", unit: "", values: records.compactMap { parameter($0, SpeedChange.name, "factor") }),
+      Histogram(title: "Pitch shift", unit: "st", values: records.compactMap { parameter($0, PitchShift.name, "semitones") }),
       Histogram(title: "Output RMS level", unit: "dBFS", values: level),
       Histogram(title: "Clipped samples per output", unit: "", values: clipped),
       Histogram(title: "Duration", unit: "s", values: records.compactMap { $0["duration"]?.numberValue }),

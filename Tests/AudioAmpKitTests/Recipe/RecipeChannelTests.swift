@@ -55,7 +55,7 @@ import Testing
         "x.yaml:4:51: effects[2].codec.dtx: expected true or false, e.g. 'dtx: true'; found 'yes'",
         "x.yaml:4:76: effects[2].codec.packet_loss.rate: 0.7 is out of range; it must be from 0 to 0.5",
         "x.yaml:4:81: effects[2].codec.packet_loss.burts: unknown key. Allowed: rate, burst",
-        "x.yaml:5:5: effects[3].codec.name: missing; add the codec, e.g. 'name: amr-nb'; use g711, gsm-fr, amr-nb, opus or mp3, or a list of them (one drawn per output)",
+        "x.yaml:5:5: effects[3].codec.name: missing; add it, e.g. 'name: amr-nb'; use g711, gsm-fr, amr-nb, opus or mp3, or a list of them (one drawn per output)",
         "x.yaml:6:57: effects[4].noise.snr_reference: unknown value 'active'; did you mean 'active_speech'? use 'rms' (whole-utterance RMS) or 'active_speech' (ITU-T P.56 active level)",
         "x.yaml:7:27: effects[5].handset.type[1]: 'irs' is listed twice; list each once",
         "x.yaml:8:22: effects[6].agc.target_db: 0 is out of range; it must be from -50 to -6 dB",

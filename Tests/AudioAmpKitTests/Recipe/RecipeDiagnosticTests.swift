@@ -393,7 +393,7 @@ let badRecipeCases: [BadRecipeCase] = [
       "recipes/x.yaml:4:5: effects[2].band_limit: give low_hz (high-pass cutoff), high_hz "
         + "(low-pass cutoff) or both, in Hz, e.g. 'band_limit: {low_hz: 300, high_hz: 3400}'",
       "recipes/x.yaml:4:31: effects[2].band_limit.stopband_db: 10 is out of range; use a value "
-        + "from 20 to 140 dB (default 60)",
+        + "from 20 to 140 dB (default 60 dB)",
       "recipes/x.yaml:5:26: effects[3].band_limit.low_hz: can be as high as 500 Hz while high_hz "
         + "can be as low as 400 Hz; every low_hz must be below every high_hz, so make the ranges "
         + "not overlap",
