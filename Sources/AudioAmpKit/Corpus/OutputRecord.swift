@@ -24,12 +24,14 @@ public struct OutputRecord: Sendable {
   public var effects: [JSONValue]
   /// The source entry's other fields, with time alignments rescaled to the output.
   public var extra: [(String, JSONValue)]
+  /// What the recipe's intelligibility guard measured (`{"measure", "estoi", "tries", ...}`).
+  public var intelligibility: JSONValue?
 
   /// Creates a record.
   public init(
     id: String, source: Utterance, variant: Int, relativeAudioPath: String, audioPath: String,
     sampleCount: Int, sampleRate: Int, seed: UInt64, streamKey: UInt64, effects: [JSONValue],
-    extra: [(String, JSONValue)]? = nil
+    extra: [(String, JSONValue)]? = nil, intelligibility: JSONValue? = nil
   ) {
     self.id = id
     self.source = source
@@ -42,11 +44,13 @@ public struct OutputRecord: Sendable {
     self.streamKey = streamKey
     self.effects = effects
     self.extra = extra ?? source.extra
+    self.intelligibility = intelligibility
   }
 
   /// The output manifest line (without newline): `audio_filepath`, `duration`, `text`, `id`,
   /// `source_id`, `variant`, `speaker` (when known), the source's other fields, `seed`,
-  /// `stream_key` (16 hex digits) and `effects`.
+  /// `stream_key` (16 hex digits), `effects` and, with the recipe's intelligibility guard,
+  /// `intelligibility`.
   public var manifestLine: String {
     var pairs: [(String, JSONValue)] = [
       ("audio_filepath", .string(relativeAudioPath)),
@@ -61,6 +65,7 @@ public struct OutputRecord: Sendable {
     pairs.append(("seed", .number(Double(seed))))
     pairs.append(("stream_key", .string(hex16(streamKey))))
     pairs.append(("effects", .array(effects)))
+    if let intelligibility { pairs.append(("intelligibility", intelligibility)) }
     return JSONValue.object(pairs).serialized
   }
 }

@@ -91,13 +91,18 @@ public struct EffectStage: Sendable {
   public let probability: Double
   /// Position in the recipe's `effects` list.
   public let index: Int
+  /// The effect changes the talker (speed, pitch, tempo) rather than adding to or passing on
+  /// the signal; the intelligibility guard's reference is taken before the first stage that
+  /// does not.
+  public let altersTalker: Bool
   private let body: @Sendable (AudioBuffer, EffectContext, inout UtteranceRNG) throws -> (EffectOutput, JSONValue)
 
   /// Wraps `effect` as stage `index` applied with `probability`.
-  public init<E: Effect>(_ effect: E, probability: Double, index: Int) {
+  public init<E: Effect>(_ effect: E, probability: Double, index: Int, altersTalker: Bool = false) {
     name = E.name
     self.probability = probability
     self.index = index
+    self.altersTalker = altersTalker
     body = { audio, context, rng in
       let p = try effect.draw(context, using: &rng)
       let out = try effect.apply(p, to: audio)

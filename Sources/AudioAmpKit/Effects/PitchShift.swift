@@ -20,6 +20,8 @@ public struct PitchShift: ScalarEffect {
     length. Records `semitones`.
     """
 
+  public static let altersTalker = true
+
   public static let keys: [RecipeKey] = [
     .number(
       "semitones", .closed(-24, 24, " semitones"), required: true, example: "{uniform: [-2, 2]}",

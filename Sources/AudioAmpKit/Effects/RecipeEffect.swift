@@ -49,10 +49,16 @@ public protocol RecipeEffect: Effect {
   init(spec: Spec, environment: EffectEnvironment) throws
   /// For `plan`: the factor that divides the output duration (speed, tempo), if any.
   static func durationFactor(_ spec: Spec) -> NumberSpec?
+  /// True for effects that change the talker (speed, pitch, tempo) rather than what is added
+  /// to or done with the talker's signal: the intelligibility guard measures against the audio
+  /// after them. Default false.
+  static var altersTalker: Bool { get }
 }
 
 extension RecipeEffect {
   public static func durationFactor(_ spec: Spec) -> NumberSpec? { nil }
+
+  public static var altersTalker: Bool { false }
 
   /// The keys with `probability` last, as the decoder accepts them.
   static var allKeys: [RecipeKey] { keys + [.probability] }

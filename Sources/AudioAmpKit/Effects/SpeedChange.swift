@@ -23,6 +23,8 @@ public struct SpeedChange: ScalarEffect {
     libsamplerate's medium converter. Word timings are rescaled. Records `factor`.
     """
 
+  public static let altersTalker = true
+
   public static let keys: [RecipeKey] = [
     .number(
       "factor", .closed(0.25, 4, ""), required: true, example: "[0.9, 1.0, 1.1]",

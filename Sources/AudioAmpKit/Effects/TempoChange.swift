@@ -19,6 +19,8 @@ public struct TempoChange: ScalarEffect {
     round(n / factor) samples. Word timings are rescaled. Records `factor`.
     """
 
+  public static let altersTalker = true
+
   public static let keys: [RecipeKey] = [
     .number(
       "factor", .closed(0.25, 4, ""), required: true, example: "{uniform: [0.9, 1.1]}",

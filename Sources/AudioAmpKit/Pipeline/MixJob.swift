@@ -187,7 +187,8 @@ public enum MixJob {
     while skipped < resumed, entries.next() != nil { skipped += 1 }
     let renderer = Renderer(
       stages: stages, clipGuard: recipe.clipGuard, sampleRate: recipe.sampleRate, seed: seed,
-      outputDirectory: options.outputDirectory, format: format, warnings: warnings)
+      outputDirectory: options.outputDirectory, format: format, warnings: warnings,
+      intelligibility: recipe.intelligibility)
     var sourceThisAttempt = 0
     var lastCheckpoint = Date()
 
@@ -464,6 +465,8 @@ struct Renderer: Sendable {
   let outputDirectory: String
   let format: OutputFormat
   let warnings: WarningCounter
+  /// The recipe's intelligibility guard, if any.
+  var intelligibility: IntelligibilityGuard? = nil
   /// Output folders already made (one per speaker/chapter for some formats).
   let folders = FolderCache()
 
@@ -471,23 +474,9 @@ struct Renderer: Sendable {
   static func outputID(_ sourceID: String, variant: Int) -> String { "\(sourceID)__v\(variant)" }
 
   func render(_ u: Utterance, audio source: AudioBuffer, variant: Int) -> Result<OutputRecord, UtteranceFailure> {
-    let rng = UtteranceRNG(seed: seed, utteranceID: u.id, variant: variant)
-    var audio = source
-    var records: [JSONValue] = []
-    var timeScale = 1.0
     do {
-      for stage in stages {
-        let ctx = EffectContext(utterance: u, sampleRate: audio.sampleRate, sampleCount: audio.count)
-        let (next, record) = try stage.runTimed(audio, context: ctx, rng: rng)
-        audio = next.audio
-        timeScale *= next.timeScale
-        if let record { records.append(record) }
-      }
-      let (guarded, clipRecord) = clipGuard.apply(to: audio)
-      if let clipRecord {
-        records.append(clipRecord)
-        warnings.add("outputs would have clipped and were brought under full scale (clip_guard: \(clipGuard.rawValue)); see their clip_guard entries in the manifest")
-      }
+      let rendered = try process(u, source: source, variant: variant)
+      let (rng, guarded, records) = (rendered.rng, rendered.audio, rendered.records)
       let id = Renderer.outputID(u.id, variant: variant)
       let (relative, fileFormat) = format.audioLocation(outputID: id, source: u)
       let path = (outputDirectory as NSString).appendingPathComponent(relative)
@@ -497,7 +486,8 @@ struct Renderer: Sendable {
         OutputRecord(
           id: id, source: u, variant: variant, relativeAudioPath: relative, audioPath: path,
           sampleCount: guarded.count, sampleRate: sampleRate, seed: seed, streamKey: rng.key, effects: records,
-          extra: TimeAlignment.rescale(u.extra, by: timeScale, sampleRate: sampleRate, outputSamples: guarded.count)))
+          extra: TimeAlignment.rescale(u.extra, by: rendered.timeScale, sampleRate: sampleRate, outputSamples: guarded.count),
+          intelligibility: rendered.intelligibility))
     } catch let e as EffectError {
       let file: String
       if case .silentNoise(let f, _) = e { file = f } else if case .emptyNoise(let f) = e { file = f } else { file = u.audioPath }

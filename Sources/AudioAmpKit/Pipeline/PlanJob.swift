@@ -107,7 +107,8 @@ public enum PlanJob {
     try FileManager.default.createDirectory(atPath: temp, withIntermediateDirectories: true)
     let renderer = Renderer(
       stages: stages, clipGuard: recipe.clipGuard, sampleRate: recipe.sampleRate, seed: options.seed ?? recipe.seed ?? 0,
-      outputDirectory: temp, format: plan.format, warnings: WarningCounter())
+      outputDirectory: temp, format: plan.format, warnings: WarningCounter(),
+      intelligibility: recipe.intelligibility)
     // One untimed render first: FFTW plans and filter tables are made once per run, not per file.
     if let u = calibration.first,
       let audio = try? AudioLoader.load(path: u.audioPath, offsetSeconds: u.offsetSeconds, durationSeconds: u.durationSeconds, sampleRate: recipe.sampleRate)

@@ -17,6 +17,8 @@ public struct Recipe: Sendable, Equatable {
   public var clipGuard: ClipGuard
   /// Free text from `description`, if given.
   public var description: String?
+  /// `intelligibility`: measure ESTOI per output and optionally redraw those below a floor.
+  public var intelligibility: IntelligibilityGuard?
   /// The effects, applied in this order; may be empty (the recipe then only resamples).
   public var effects: [EffectSpec]
 
@@ -91,7 +93,7 @@ public struct EffectSpec: Sendable, Equatable {
     makeStage = { entry, environment in
       EffectStage(
         try E(spec: spec, environment: environment), probability: entry.probability,
-        index: entry.index)
+        index: entry.index, altersTalker: E.altersTalker)
     }
     factor = E.durationFactor(spec)
   }

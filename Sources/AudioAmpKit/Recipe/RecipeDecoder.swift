@@ -16,7 +16,7 @@ struct RecipeDecoder {
     self.noiseCategories = noiseCategories
   }
 
-  static let topKeys = ["sample_rate", "variants", "seed", "clip_guard", "description", "effects"]
+  static var topKeys: [String] { RecipeReference.topLevelKeys.map(\.name) }
   static var effectNames: [String] { EffectRegistry.names }
   static let numberForms =
     "write a number (12), a uniform range ({uniform: [5, 20]}), a list of choices ([5, 10, 20]) or values taken in turn per variant ({cycle: [0.9, 1.0, 1.1]})"
@@ -107,6 +107,24 @@ struct RecipeDecoder {
       if let text = string(node, "description", example: "description: phone-quality speech") {
         recipe.description = text
       } else {
+        ok = false
+      }
+    }
+
+    if let entry = entries["intelligibility"] {
+      if case .mapping(let mapping) = entry.value {
+        let before = collected.count
+        let (settings, _) = decodeKeys(
+          mapping, IntelligibilityGuard.keys, field: "intelligibility", anchor: entry.key, skipping: [])
+        if collected.count == before, let check = IntelligibilityGuard.from(settings) {
+          recipe.intelligibility = check
+        } else {
+          ok = false
+        }
+      } else {
+        report(
+          entry.value, "intelligibility",
+          "expected a mapping, e.g. 'intelligibility: {measure: estoi, min_estoi: 0.3}'; found \(describeKind(entry.value))")
         ok = false
       }
     }

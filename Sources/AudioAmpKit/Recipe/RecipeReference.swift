@@ -22,6 +22,9 @@ public enum RecipeReference {
       name: "effects", kind: .effectList, required: true,
       help: "the effects, applied in order (may be empty: a plain rate/format conversion)",
       example: "[{gain: {db: -6}}]"),
+    .mapping(
+      "intelligibility", IntelligibilityGuard.keys, example: "{measure: estoi, min_estoi: 0.3}",
+      help: "record every output's ESTOI against the talker's signal; with min_estoi, draw outputs below it again"),
   ]
 
   // MARK: - Text

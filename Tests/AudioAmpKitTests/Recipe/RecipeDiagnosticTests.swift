@@ -34,7 +34,7 @@ let badRecipeCases: [BadRecipeCase] = [
       "recipes/x.yaml:1:1: effects: missing; every recipe needs an effects list, e.g. 'effects: "
         + "[{gain: {db: -6}}]' (write 'effects: []' for none)",
       "recipes/x.yaml:3:1: effcts: unknown key; did you mean 'effects'? Allowed: sample_rate, "
-        + "variants, seed, clip_guard, description, effects",
+        + "variants, seed, clip_guard, description, effects, intelligibility",
     ]),
   BadRecipeCase(
     name: "empty file",
@@ -78,7 +78,7 @@ let badRecipeCases: [BadRecipeCase] = [
     yaml: "- gain: {db: 1}\n",
     messages: [
       "recipes/x.yaml:1:1: a recipe is a mapping of keys (sample_rate, variants, seed, "
-        + "clip_guard, description, effects), but this is a list; start with 'effects:' and "
+        + "clip_guard, description, effects, intelligibility), but this is a list; start with 'effects:' and "
         + "indent the list under it"
     ]),
   BadRecipeCase(
@@ -431,7 +431,7 @@ let badRecipeCases: [BadRecipeCase] = [
         + "key already says it is in dB)",
       "recipes/x.yaml:4:14: sample_rate: 1000 is out of range; it must be from 8000 to 192000 Hz",
       "recipes/x.yaml:5:1: varaints: unknown key; did you mean 'variants'? Allowed: sample_rate, "
-        + "variants, seed, clip_guard, description, effects",
+        + "variants, seed, clip_guard, description, effects, intelligibility",
     ]),
 ]
 

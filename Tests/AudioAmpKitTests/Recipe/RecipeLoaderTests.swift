@@ -153,7 +153,7 @@ let goodRecipeCases: [GoodRecipeCase] = [
     #expect(
       message
         == "unknown key; did you mean '\(suggestion)'? Allowed: sample_rate, variants, seed, "
-        + "clip_guard, description, effects")
+        + "clip_guard, description, effects, intelligibility")
   }
 
   @Test(arguments: [
@@ -180,7 +180,7 @@ let goodRecipeCases: [GoodRecipeCase] = [
     #expect(
       error?.description
         == "x.yaml:2:1: loudness: unknown key. Allowed: sample_rate, variants, seed, clip_guard, "
-        + "description, effects")
+        + "description, effects, intelligibility")
   }
 
   @Test func callerSuppliedNoiseCategoriesReplaceTheDefaults() throws {
