@@ -118,6 +118,25 @@ extension RecipeDecoder {
     case .effectList:
       return nil
 
+    case .mappings(let keys):
+      guard case .sequence(let items) = node, !items.isEmpty else {
+        report(
+          node, field,
+          "expected a list of mappings, one per line starting with '- ', e.g. '\(key.name): [\(key.example)]'; found \(describeKind(node))")
+        return nil
+      }
+      let before = collected.count
+      var list: [RecipeSettings] = []
+      for (i, item) in items.enumerated() {
+        let itemField = "\(field)[\(i)]"
+        guard case .mapping(let mapping) = item else {
+          report(item, itemField, "expected a mapping, e.g. '\(key.example)'; found \(describeKind(item))")
+          continue
+        }
+        list.append(decodeKeys(mapping, keys, field: itemField, anchor: item, skipping: []).0)
+      }
+      return collected.count == before ? .mappings(list) : nil
+
     case .mapping(let keys):
       guard case .mapping(let mapping) = node else {
         report(node, field, "expected a mapping, e.g. '\(key.exampleLine)'; found \(describeKind(node))")

@@ -41,6 +41,8 @@ public struct RecipeKey: Sendable {
     case weights(item: String)
     /// A nested mapping with its own keys.
     case mapping([RecipeKey])
+    /// A non-empty list of mappings, each with these keys (e.g. the layers of a noise scene).
+    case mappings([RecipeKey])
     /// The recipe's list of effects (top level only; decoded by `RecipeDecoder` itself).
     case effectList
   }
@@ -147,6 +149,13 @@ public struct RecipeKey: Sendable {
     _ name: String, _ keys: [RecipeKey], required: Bool = false, example: String, help: String
   ) -> RecipeKey {
     RecipeKey(name: name, kind: .mapping(keys), required: required, help: help, example: example)
+  }
+
+  /// A non-empty list of nested mappings.
+  public static func mappings(
+    _ name: String, _ keys: [RecipeKey], required: Bool = false, example: String, help: String
+  ) -> RecipeKey {
+    RecipeKey(name: name, kind: .mappings(keys), required: required, help: help, example: example)
   }
 
   /// `probability`, which every effect takes (inside its mapping or beside its key).

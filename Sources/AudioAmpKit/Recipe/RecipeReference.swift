@@ -41,6 +41,7 @@ public enum RecipeReference {
     case .texts: return "list of text"
     case .weights(let item): return "\(item) → weight"
     case .mapping: return "mapping"
+    case .mappings: return "list of mappings"
     case .effectList: return "list of effects"
     }
   }
@@ -58,7 +59,7 @@ public enum RecipeReference {
     case .flag: return "`true`, `false`"
     case .text, .texts: return "non-empty"
     case .weights: return "weights > 0"
-    case .mapping(let keys): return keys.map { "`\($0.name)`" }.joined(separator: ", ")
+    case .mapping(let keys), .mappings(let keys): return keys.map { "`\($0.name)`" }.joined(separator: ", ")
     case .effectList: return "each item one effect (below)"
     }
   }
@@ -96,6 +97,9 @@ public enum RecipeReference {
       ]
       if case .mapping(let nested) = key.kind, !nested.isEmpty {
         out += rows(nested, prefix: name + ".")
+      }
+      if case .mappings(let nested) = key.kind, !nested.isEmpty {
+        out += rows(nested, prefix: name + "[].")
       }
       return out
     }
@@ -162,7 +166,7 @@ public enum RecipeReference {
       if let d { pairs.append(("default", .string(d))) }
     case .flag(let d):
       pairs.append(("default", .bool(d)))
-    case .mapping(let keys):
+    case .mapping(let keys), .mappings(let keys):
       if !keys.isEmpty { pairs.append(("keys", .array(keys.map(json)))) }
     default: break
     }
@@ -248,6 +252,8 @@ public enum RecipeReference {
       ]
     case .mapping(let keys):
       s += objectSchema(keys)
+    case .mappings(let keys):
+      s += [("type", .string("array")), ("minItems", .number(1)), ("items", .object(objectSchema(keys)))]
     case .effectList:
       s.append(("type", .string("array")))
     }

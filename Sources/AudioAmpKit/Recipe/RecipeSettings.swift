@@ -20,6 +20,8 @@ public enum RecipeValue: Sendable, Equatable {
   case weights([String], [Double])
   /// A nested mapping.
   case mapping(RecipeSettings)
+  /// A list of nested mappings.
+  case mappings([RecipeSettings])
 }
 
 /// The keys of one recipe mapping (an effect's settings, or a nested mapping), decoded against
@@ -151,6 +153,12 @@ public struct RecipeSettings: Sendable, Equatable {
   /// A nested mapping.
   public func mapping(_ name: String) -> RecipeSettings? {
     if case .mapping(let v)? = values[name] { return v }
+    return nil
+  }
+
+  /// A list of nested mappings.
+  public func mappings(_ name: String) -> [RecipeSettings]? {
+    if case .mappings(let v)? = values[name] { return v }
     return nil
   }
 }
