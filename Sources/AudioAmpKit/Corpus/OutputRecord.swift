@@ -24,6 +24,8 @@ public struct OutputRecord: Sendable {
   public var effects: [JSONValue]
   /// The source entry's other fields, with time alignments rescaled to the output.
   public var extra: [(String, JSONValue)]
+  /// The encoded audio, for outputs that go into a shard instead of a file of their own.
+  public var encodedAudio: [UInt8]? = nil
 
   /// Creates a record.
   public init(
@@ -47,7 +49,10 @@ public struct OutputRecord: Sendable {
   /// The output manifest line (without newline): `audio_filepath`, `duration`, `text`, `id`,
   /// `source_id`, `variant`, `speaker` (when known), the source's other fields, `seed`,
   /// `stream_key` (16 hex digits) and `effects`.
-  public var manifestLine: String {
+  public var manifestLine: String { manifestObject.serialized }
+
+  /// The manifest line as a JSON object (fields in the order `manifestLine` writes them).
+  public var manifestObject: JSONValue {
     var pairs: [(String, JSONValue)] = [
       ("audio_filepath", .string(relativeAudioPath)),
       ("duration", .number((durationSeconds * 1000).rounded() / 1000)),
@@ -61,7 +66,7 @@ public struct OutputRecord: Sendable {
     pairs.append(("seed", .number(Double(seed))))
     pairs.append(("stream_key", .string(hex16(streamKey))))
     pairs.append(("effects", .array(effects)))
-    return JSONValue.object(pairs).serialized
+    return JSONValue.object(pairs)
   }
 }
 

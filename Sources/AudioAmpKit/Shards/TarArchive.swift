@@ -1,0 +1,167 @@
+import CArchive
+import Foundation
+
+/// A problem writing or reading a shard container (tar, Parquet, gzip).
+public enum ShardFileError: Error, Sendable, CustomStringConvertible, Equatable {
+  /// A shard file could not be written.
+  case write(path: String, detail: String)
+  /// A shard file could not be read or is damaged.
+  case read(path: String, detail: String)
+
+  public var description: String {
+    switch self {
+    case .write(let p, let d): return "\(p): cannot write shard (\(d)); check the output disk has space and is writable"
+    case .read(let p, let d): return "\(p): \(d)"
+    }
+  }
+}
+
+/// Appends members to a tar file with libarchive (POSIX pax, restricted: plain ustar headers
+/// unless a name needs an extended header); the only type in the package that calls libarchive.
+///
+/// Headers are deterministic: mtime 0, uid/gid 0, empty user and group names, mode 0644,
+/// members in the order added. Output is unblocked (no 10240-byte padding), so after each
+/// `add` the file holds exactly the members so far with no trailer: a writer opened with
+/// `resumingAt:` the length of an earlier, interrupted attempt continues byte for byte where it
+/// stopped. `finish()` writes the two-block end-of-archive marker.
+final class TarArchiveWriter {
+  let path: String
+  private var archive: OpaquePointer?
+  private let fd: Int32
+  private let entry: OpaquePointer
+
+  /// Opens `path` for writing, truncated to `offset` bytes (0 for a new file).
+  init(path: String, resumingAt offset: Int = 0) throws {
+    self.path = path
+    fd = open(path, O_WRONLY | O_CREAT, 0o644)
+    guard fd >= 0 else { throw ShardFileError.write(path: path, detail: String(cString: strerror(errno))) }
+    guard ftruncate(fd, off_t(offset)) == 0, lseek(fd, off_t(offset), SEEK_SET) >= 0 else {
+      let e = String(cString: strerror(errno))
+      close(fd)
+      throw ShardFileError.write(path: path, detail: e)
+    }
+    guard let a = archive_write_new(), let e = archive_entry_new() else {
+      close(fd)
+      throw ShardFileError.write(path: path, detail: "libarchive could not allocate a writer")
+    }
+    archive = a
+    entry = e
+    func check(_ r: Int32) throws {
+      if r != ARCHIVE_OK { throw ShardFileError.write(path: path, detail: String(cString: archive_error_string(a))) }
+    }
+    do {
+      try check(archive_write_set_format_pax_restricted(a))
+      try check(archive_write_set_bytes_per_block(a, 0))
+      try check(archive_write_open_fd(a, fd))
+    } catch {
+      archive_write_free(a)
+      archive = nil
+      close(fd)
+      throw error
+    }
+  }
+
+  deinit {
+    // An unfinished writer is abandoned without a trailer (the file stays resumable).
+    if let a = archive { archive_write_free(a) }
+    archive_entry_free(entry)
+    if archive != nil { close(fd) }
+  }
+
+  /// Bytes in the file so far.
+  var length: Int { Int(lseek(fd, 0, SEEK_CUR)) }
+
+  /// Appends a regular file member `name` (UTF-8) holding `bytes`.
+  func add(name: String, bytes: [UInt8]) throws {
+    guard let a = archive else { throw ShardFileError.write(path: path, detail: "archive already finished") }
+    archive_entry_clear(entry)
+    archive_entry_set_pathname_utf8(entry, name)
+    archive_entry_set_filetype(entry, UInt32(0o100000))
+    archive_entry_set_perm(entry, 0o644)
+    archive_entry_set_size(entry, la_int64_t(bytes.count))
+    archive_entry_set_mtime(entry, 0, 0)
+    archive_entry_set_uid(entry, 0)
+    archive_entry_set_gid(entry, 0)
+    guard archive_write_header(a, entry) == ARCHIVE_OK else {
+      throw ShardFileError.write(path: path, detail: "\(name): \(String(cString: archive_error_string(a)))")
+    }
+    let n = bytes.withUnsafeBytes { archive_write_data(a, $0.baseAddress, $0.count) }
+    guard n == bytes.count, archive_write_finish_entry(a) == ARCHIVE_OK else {
+      throw ShardFileError.write(path: path, detail: "\(name): \(String(cString: archive_error_string(a)))")
+    }
+  }
+
+  /// Makes everything added so far durable (fsync).
+  func sync() throws {
+    guard fsync(fd) == 0 else { throw ShardFileError.write(path: path, detail: String(cString: strerror(errno))) }
+  }
+
+  /// Writes the end-of-archive marker, syncs and closes the file.
+  func finish() throws {
+    guard let a = archive else { return }
+    archive = nil
+    let r = archive_write_close(a)
+    let message = r == ARCHIVE_OK ? nil : String(cString: archive_error_string(a))
+    archive_write_free(a)
+    let synced = fsync(fd) == 0
+    close(fd)
+    if let message { throw ShardFileError.write(path: path, detail: message) }
+    if !synced { throw ShardFileError.write(path: path, detail: String(cString: strerror(errno))) }
+  }
+}
+
+/// Reads the regular-file members of a tar archive in order, with libarchive.
+///
+/// Memory holds one member at a time. A damaged or truncated archive throws `ShardFileError.read`
+/// naming the archive and the last member read, never crashes.
+final class TarArchiveReader {
+  let path: String
+  private let archive: OpaquePointer
+  private var last = "(start of archive)"
+
+  /// Opens `path` (plain tar; gzip or other filters libarchive recognises are undone too).
+  init(path: String) throws {
+    self.path = path
+    guard let a = archive_read_new() else { throw ShardFileError.read(path: path, detail: "libarchive could not allocate a reader") }
+    archive = a
+    archive_read_support_format_tar(a)
+    archive_read_support_filter_all(a)
+    guard archive_read_open_filename(a, path, 1 << 16) == ARCHIVE_OK else {
+      let m = String(cString: archive_error_string(a))
+      archive_read_free(a)
+      throw ShardFileError.read(path: path, detail: "cannot open as a tar archive (\(m))")
+    }
+  }
+
+  deinit { archive_read_free(archive) }
+
+  /// The next regular member's name and bytes, or nil at the end of the archive.
+  func next() throws -> (name: String, bytes: [UInt8])? {
+    var entry: OpaquePointer?
+    while true {
+      let r = archive_read_next_header(archive, &entry)
+      if r == ARCHIVE_EOF { return nil }
+      guard r == ARCHIVE_OK || r == ARCHIVE_WARN, let entry else {
+        throw ShardFileError.read(path: path, detail: "damaged tar after member \(last) (\(String(cString: archive_error_string(archive))))")
+      }
+      let name = archive_entry_pathname_utf8(entry).map { String(cString: $0) }
+        ?? archive_entry_pathname(entry).map { String(cString: $0) } ?? ""
+      guard archive_entry_filetype(entry) == UInt32(0o100000) else { continue }
+      let size = Int(archive_entry_size(entry))
+      guard size >= 0, size < 1 << 32 else {
+        throw ShardFileError.read(path: path, detail: "member \(name) declares an impossible size \(size)")
+      }
+      var bytes = [UInt8](repeating: 0, count: size)
+      var got = 0
+      while got < size {
+        let n = bytes.withUnsafeMutableBytes { archive_read_data(archive, $0.baseAddress! + got, size - got) }
+        guard n > 0 else {
+          throw ShardFileError.read(path: path, detail: "member \(name) is cut short (\(got) of \(size) bytes); the archive is truncated or damaged")
+        }
+        got += n
+      }
+      last = name
+      return (name, bytes)
+    }
+  }
+}
