@@ -165,3 +165,105 @@ final class TarArchiveReader {
     }
   }
 }
+
+/// Where each regular member's data lies inside an uncompressed tar file, found once with
+/// libarchive (headers only; data is skipped), so a member can later be read with one `pread`.
+///
+/// Indexes are cached per path for the life of the process (names and two integers per
+/// member), so a reader or `review` that visits the members of a shard in any order scans its
+/// headers once.
+final class TarIndex: @unchecked Sendable {
+  /// A member's name, data offset and size in bytes.
+  struct Member: Sendable {
+    var name: String
+    var offset: Int
+    var size: Int
+  }
+
+  let path: String
+  let members: [Member]
+  private let byName: [String: Int]
+
+  private static let lock = NSLock()
+  nonisolated(unsafe) private static var cache: [String: TarIndex] = [:]
+
+  /// The index of `path`, built on first use.
+  static func of(_ path: String) throws -> TarIndex {
+    lock.lock()
+    if let i = cache[path] {
+      lock.unlock()
+      return i
+    }
+    lock.unlock()
+    let index = try TarIndex(path: path)
+    lock.lock()
+    // Keep the cache small: a long run visits shards one after another.
+    if cache.count > 64 { cache.removeAll() }
+    cache[path] = index
+    lock.unlock()
+    return index
+  }
+
+  private init(path: String) throws {
+    self.path = path
+    guard let a = archive_read_new() else { throw ShardFileError.read(path: path, detail: "libarchive could not allocate a reader") }
+    defer { archive_read_free(a) }
+    archive_read_support_format_tar(a)
+    guard archive_read_open_filename(a, path, 1 << 16) == ARCHIVE_OK else {
+      throw ShardFileError.read(path: path, detail: "cannot open as a tar archive (\(String(cString: archive_error_string(a))))")
+    }
+    // Header positions only: a member's data ends where the next header starts, less the
+    // padding to the 512-byte block (the end-of-archive marker counts as the last "next header").
+    var entries: [(name: String, header: Int, size: Int, regular: Bool)] = []
+    var entry: OpaquePointer?
+    var end = 0
+    while true {
+      let r = archive_read_next_header(a, &entry)
+      let position = Int(archive_read_header_position(a))
+      if r == ARCHIVE_EOF {
+        end = position
+        break
+      }
+      guard r == ARCHIVE_OK || r == ARCHIVE_WARN, let entry else {
+        throw ShardFileError.read(
+          path: path, detail: "damaged tar after member \(entries.last?.name ?? "(start)") (\(String(cString: archive_error_string(a))))")
+      }
+      let name = archive_entry_pathname_utf8(entry).map { String(cString: $0) } ?? archive_entry_pathname(entry).map { String(cString: $0) } ?? ""
+      entries.append((name, position, Int(archive_entry_size(entry)), archive_entry_filetype(entry) == UInt32(0o100000)))
+    }
+    var members: [Member] = []
+    var byName: [String: Int] = [:]
+    for (k, e) in entries.enumerated() where e.regular {
+      let next = k + 1 < entries.count ? entries[k + 1].header : end
+      let padded = (e.size + 511) / 512 * 512
+      let offset = next - padded
+      guard offset >= e.header + 512 else {
+        throw ShardFileError.read(path: path, detail: "member \(e.name): cannot locate its data (compressed or damaged tar?)")
+      }
+      byName[e.name] = members.count
+      members.append(Member(name: e.name, offset: offset, size: e.size))
+    }
+    self.members = members
+    self.byName = byName
+  }
+
+  /// The member called `name`, or nil.
+  func member(_ name: String) -> Member? { byName[name].map { members[$0] } }
+
+  /// Reads `member`'s bytes.
+  func read(_ member: Member) throws -> [UInt8] {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { throw ShardFileError.read(path: path, detail: "cannot open (\(String(cString: strerror(errno))))") }
+    defer { close(fd) }
+    var bytes = [UInt8](repeating: 0, count: member.size)
+    var got = 0
+    while got < member.size {
+      let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + got, member.size - got, off_t(member.offset + got)) }
+      guard n > 0 else {
+        throw ShardFileError.read(path: path, detail: "member \(member.name) is cut short; the tar is truncated")
+      }
+      got += n
+    }
+    return bytes
+  }
+}
