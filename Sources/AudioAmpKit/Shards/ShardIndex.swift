@@ -52,3 +52,33 @@ enum ShardIndex {
     }
   }
 }
+
+extension ShardIndex {
+  /// Where `review` finds the audio of a manifest record of run folder `dir`: the file itself,
+  /// or for a sharded run the member of its tar shard (`shard_file` + `audio_filepath`). Parquet
+  /// shards are not read back: the error says so.
+  static func audioPath(_ record: JSONValue, runDirectory dir: String) throws -> String {
+    let rel = record["audio_filepath"]?.stringValue ?? ""
+    guard let shard = record["shard_file"]?.stringValue else { return (dir as NSString).appendingPathComponent(rel) }
+    guard shard.hasSuffix(".tar") else {
+      throw ShardFileError.read(path: (dir as NSString).appendingPathComponent(shard), detail: "review reads audio from tar shards only (webdataset, nemo-tarred, lhotse-shar), not from Parquet; load it with `datasets` instead")
+    }
+    return TarMemberPath(archive: (dir as NSString).appendingPathComponent(shard), member: rel).description
+  }
+
+  /// For a sharded record, copies its audio member to `folder` (so the review page can play it)
+  /// and returns the record with `audio_filepath` pointing there (relative to `dir`); other
+  /// records come back unchanged.
+  static func extractForReview(_ record: JSONValue, runDirectory dir: String, folder: String) throws -> JSONValue {
+    guard let member = TarMemberPath(try audioPath(record, runDirectory: dir)), case .object(var pairs) = record else { return record }
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let name = (member.member as NSString).lastPathComponent
+    let target = (folder as NSString).appendingPathComponent(name)
+    guard FileManager.default.createFile(atPath: target, contents: Data(try member.bytes())) else {
+      throw ShardFileError.write(path: target, detail: "cannot write the review copy")
+    }
+    let rel = String(target.dropFirst(dir.count).drop { $0 == "/" })
+    if let i = pairs.firstIndex(where: { $0.0 == "audio_filepath" }) { pairs[i].1 = .string(rel) }
+    return .object(pairs)
+  }
+}
