@@ -15,6 +15,11 @@ struct Mix: ParsableCommand {
         DIR/failures.tsv           bad utterances, with --keep-going
         DIR/summary.json           counts and hours
 
+      With --output-format webdataset, nemo-tarred, lhotse-shar or parquet the audio goes into \
+      shards instead (shard-NNNNNN.tar; audio_N.tar + tarred_audio_manifest.json; \
+      shar/cuts.NNNNNN.jsonl.gz + shar/recording.NNNNNN.tar; data/train-NNNNN.parquet), cut at \
+      --shard-size or into --shards N, FLAC unless --audio-format says otherwise.
+
       The output mirrors the input's format unless --output-format says otherwise. The same \
       command with the same seed writes the same bytes whatever --jobs is. Interrupted (even by \
       kill -9)? Run the same command again: it resumes where the last checkpoint left off and \
@@ -28,7 +33,7 @@ struct Mix: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Recipe file (YAML).", valueName: "file"))
   var recipe: String
 
-  @Option(name: .long, help: ArgumentHelp("Corpus: a JSON-lines manifest, Kaldi data directory, LibriSpeech tree, Common Voice folder or .tsv, audiofolder, or folder of x.wav + x.txt.", valueName: "path"))
+  @Option(name: .long, help: ArgumentHelp("Corpus: a JSON-lines manifest, Kaldi data directory, LibriSpeech tree, Common Voice folder or .tsv, audiofolder, folder of x.wav + x.txt, WebDataset tars, NeMo tarred or Lhotse Shar folder.", valueName: "path"))
   var input: String
 
   @Option(name: .long, help: ArgumentHelp("Input format: \(CorpusFormat.formatNames.joined(separator: ", ")) (default: detected from the layout).", valueName: "format"))

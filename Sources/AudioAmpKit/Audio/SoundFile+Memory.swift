@@ -69,7 +69,13 @@ extension SoundFile {
   /// can put the encoded audio straight into a tar or Parquet file. The same samples give the
   /// same bytes. Throws `AudioFileError.writeFailed` naming `label` (the output id or member
   /// name) when libsndfile cannot encode the format at this rate.
-  public static func encode(_ samples: [Float], sampleRate: Int, format: AudioFileFormat, label: String) throws -> [UInt8] {
+  ///
+  /// `compressionLevel` (0 fastest ... 1 smallest; libsndfile's scale, mapped to FLAC levels
+  /// 0–8) overrides libsndfile's default for FLAC, Vorbis and Opus; nil keeps the default, which
+  /// gives the same bytes as `write`.
+  public static func encode(
+    _ samples: [Float], sampleRate: Int, format: AudioFileFormat, label: String, compressionLevel: Double? = nil
+  ) throws -> [UInt8] {
     var sfinfo = SF_INFO()
     sfinfo.samplerate = Int32(sampleRate)
     sfinfo.channels = 1
@@ -93,6 +99,12 @@ extension SoundFile {
     }
     var clip: Int32 = Int32(SF_TRUE)
     _ = sf_command(h, Int32(SFC_SET_CLIPPING), &clip, 0)
+    if var level = compressionLevel, format != .wav16, format != .mp3 {
+      guard sf_command(h, Int32(SFC_SET_COMPRESSION_LEVEL), &level, Int32(MemoryLayout<Double>.size)) == SF_TRUE else {
+        sf_close(h)
+        throw AudioFileError.writeFailed(path: label, reason: "libsndfile refused compression level \(level) for \(format)")
+      }
+    }
     let written = samples.withUnsafeBufferPointer { sf_writef_float(h, $0.baseAddress, sf_count_t(samples.count)) }
     let writeError = written != sf_count_t(samples.count) ? String(cString: sf_strerror(h)) : nil
     let closeResult = sf_close(h)

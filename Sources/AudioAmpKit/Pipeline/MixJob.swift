@@ -506,7 +506,11 @@ struct Renderer: Sendable {
       let path = (outputDirectory as NSString).appendingPathComponent(relative)
       var encoded: [UInt8]? = nil
       if let shardAudio {
-        encoded = try SoundFile.encode(guarded.samples, sampleRate: sampleRate, format: shardAudio, label: id)
+        // FLAC at its fastest level (0): shards are written at corpus scale, and level 0 costs
+        // about a third less time than libsndfile's default for ~3% more bytes.
+        encoded = try SoundFile.encode(
+          guarded.samples, sampleRate: sampleRate, format: shardAudio, label: id,
+          compressionLevel: shardAudio == .flac16 ? 0 : nil)
       } else {
         try folders.ensure((path as NSString).deletingLastPathComponent)
         try SoundFile.write(guarded.samples, sampleRate: sampleRate, to: path, format: fileFormat)

@@ -20,26 +20,42 @@ public enum ShardFileError: Error, Sendable, CustomStringConvertible, Equatable 
 /// unless a name needs an extended header); the only type in the package that calls libarchive.
 ///
 /// Headers are deterministic: mtime 0, uid/gid 0, empty user and group names, mode 0644,
-/// members in the order added. Output is unblocked (no 10240-byte padding), so after each
-/// `add` the file holds exactly the members so far with no trailer: a writer opened with
-/// `resumingAt:` the length of an earlier, interrupted attempt continues byte for byte where it
-/// stopped. `finish()` writes the two-block end-of-archive marker.
+/// members in the order added, names stored as their UTF-8 bytes (a pax `path` record when
+/// they do not fit ustar). Output is
+/// unblocked (no 10240-byte padding) and goes straight to the file through our own write
+/// callback, so after each `add` the file holds exactly the members so far with no trailer: a
+/// writer opened with `resumingAt:` the length of an earlier, interrupted attempt continues byte
+/// for byte where it stopped. `finish()` writes the two-block end-of-archive marker; a writer
+/// dropped without `finish()` writes nothing more (the file stays resumable).
 final class TarArchiveWriter {
   let path: String
   private var archive: OpaquePointer?
-  private let fd: Int32
   private let entry: OpaquePointer
+  private let sink: Sink
+
+  /// The file the callbacks write to, and how much they wrote.
+  private final class Sink {
+    let fd: Int32
+    var length: Int
+    var abandoned = false
+    var error: Int32 = 0
+    init(fd: Int32, length: Int) {
+      self.fd = fd
+      self.length = length
+    }
+  }
 
   /// Opens `path` for writing, truncated to `offset` bytes (0 for a new file).
   init(path: String, resumingAt offset: Int = 0) throws {
     self.path = path
-    fd = open(path, O_WRONLY | O_CREAT, 0o644)
+    let fd = open(path, O_WRONLY | O_CREAT, 0o644)
     guard fd >= 0 else { throw ShardFileError.write(path: path, detail: String(cString: strerror(errno))) }
     guard ftruncate(fd, off_t(offset)) == 0, lseek(fd, off_t(offset), SEEK_SET) >= 0 else {
       let e = String(cString: strerror(errno))
       close(fd)
       throw ShardFileError.write(path: path, detail: e)
     }
+    sink = Sink(fd: fd, length: offset)
     guard let a = archive_write_new(), let e = archive_entry_new() else {
       close(fd)
       throw ShardFileError.write(path: path, detail: "libarchive could not allocate a writer")
@@ -47,53 +63,86 @@ final class TarArchiveWriter {
     archive = a
     entry = e
     func check(_ r: Int32) throws {
-      if r != ARCHIVE_OK { throw ShardFileError.write(path: path, detail: String(cString: archive_error_string(a))) }
+      if r != ARCHIVE_OK { throw ShardFileError.write(path: path, detail: archiveMessage(a)) }
     }
     do {
       try check(archive_write_set_format_pax_restricted(a))
+      // Names are UTF-8 already: store their bytes as they are. (Without this, libarchive 3.6
+      // converts names through the process locale and crashes on a non-ASCII name in "C".)
+      try check(archive_write_set_format_option(a, "pax", "hdrcharset", "BINARY"))
       try check(archive_write_set_bytes_per_block(a, 0))
-      try check(archive_write_open_fd(a, fd))
+      let user = Unmanaged.passUnretained(sink).toOpaque()
+      try check(
+        archive_write_open2(
+          a, user, nil,
+          { _, user, buffer, length in
+            let s = Unmanaged<Sink>.fromOpaque(user!).takeUnretainedValue()
+            if s.abandoned { return la_ssize_t(length) }
+            var done = 0
+            while done < length {
+              let n = write(s.fd, buffer! + done, length - done)
+              if n < 0 {
+                if errno == EINTR { continue }
+                s.error = errno
+                return -1
+              }
+              done += n
+            }
+            s.length += length
+            return la_ssize_t(length)
+          }, nil, nil))
     } catch {
       archive_write_free(a)
       archive = nil
+      archive_entry_free(e)
       close(fd)
       throw error
     }
   }
 
   deinit {
-    // An unfinished writer is abandoned without a trailer (the file stays resumable).
-    if let a = archive { archive_write_free(a) }
+    if let a = archive {
+      // Freeing an open archive makes libarchive write its trailer: drop it, so the file
+      // stays as the last `add` left it.
+      sink.abandoned = true
+      archive_write_free(a)
+      close(sink.fd)
+    }
     archive_entry_free(entry)
-    if archive != nil { close(fd) }
   }
 
   /// Bytes in the file so far.
-  var length: Int { Int(lseek(fd, 0, SEEK_CUR)) }
+  var length: Int { sink.length }
+
+  private func failure(_ a: OpaquePointer, _ name: String) -> ShardFileError {
+    let detail = sink.error != 0 ? String(cString: strerror(sink.error)) : archiveMessage(a)
+    return .write(path: path, detail: "\(name): \(detail)")
+  }
 
   /// Appends a regular file member `name` (UTF-8) holding `bytes`.
   func add(name: String, bytes: [UInt8]) throws {
     guard let a = archive else { throw ShardFileError.write(path: path, detail: "archive already finished") }
     archive_entry_clear(entry)
-    archive_entry_set_pathname_utf8(entry, name)
-    archive_entry_set_filetype(entry, UInt32(0o100000))
+    archive_entry_copy_pathname(entry, name)
+    archive_entry_set_filetype(entry, UInt32(0o100000))  // AE_IFREG
     archive_entry_set_perm(entry, 0o644)
     archive_entry_set_size(entry, la_int64_t(bytes.count))
     archive_entry_set_mtime(entry, 0, 0)
     archive_entry_set_uid(entry, 0)
     archive_entry_set_gid(entry, 0)
-    guard archive_write_header(a, entry) == ARCHIVE_OK else {
-      throw ShardFileError.write(path: path, detail: "\(name): \(String(cString: archive_error_string(a)))")
+    // ARCHIVE_WARN is a header libarchive could write with a caveat (it still wrote it).
+    let r = archive_write_header(a, entry)
+    guard r == ARCHIVE_OK || r == ARCHIVE_WARN else { throw failure(a, name) }
+    if !bytes.isEmpty {
+      let n = bytes.withUnsafeBytes { archive_write_data(a, $0.baseAddress, $0.count) }
+      guard n == bytes.count else { throw failure(a, name) }
     }
-    let n = bytes.withUnsafeBytes { archive_write_data(a, $0.baseAddress, $0.count) }
-    guard n == bytes.count, archive_write_finish_entry(a) == ARCHIVE_OK else {
-      throw ShardFileError.write(path: path, detail: "\(name): \(String(cString: archive_error_string(a)))")
-    }
+    guard archive_write_finish_entry(a) == ARCHIVE_OK else { throw failure(a, name) }
   }
 
   /// Makes everything added so far durable (fsync).
   func sync() throws {
-    guard fsync(fd) == 0 else { throw ShardFileError.write(path: path, detail: String(cString: strerror(errno))) }
+    guard fsync(sink.fd) == 0 else { throw ShardFileError.write(path: path, detail: String(cString: strerror(errno))) }
   }
 
   /// Writes the end-of-archive marker, syncs and closes the file.
@@ -101,11 +150,11 @@ final class TarArchiveWriter {
     guard let a = archive else { return }
     archive = nil
     let r = archive_write_close(a)
-    let message = r == ARCHIVE_OK ? nil : String(cString: archive_error_string(a))
+    let message = r == ARCHIVE_OK ? nil : failure(a, "end of archive")
     archive_write_free(a)
-    let synced = fsync(fd) == 0
-    close(fd)
-    if let message { throw ShardFileError.write(path: path, detail: message) }
+    let synced = fsync(sink.fd) == 0
+    close(sink.fd)
+    if let message { throw message }
     if !synced { throw ShardFileError.write(path: path, detail: String(cString: strerror(errno))) }
   }
 }
@@ -127,7 +176,7 @@ final class TarArchiveReader {
     archive_read_support_format_tar(a)
     archive_read_support_filter_all(a)
     guard archive_read_open_filename(a, path, 1 << 16) == ARCHIVE_OK else {
-      let m = String(cString: archive_error_string(a))
+      let m = archiveMessage(a)
       archive_read_free(a)
       throw ShardFileError.read(path: path, detail: "cannot open as a tar archive (\(m))")
     }
@@ -142,7 +191,7 @@ final class TarArchiveReader {
       let r = archive_read_next_header(archive, &entry)
       if r == ARCHIVE_EOF { return nil }
       guard r == ARCHIVE_OK || r == ARCHIVE_WARN, let entry else {
-        throw ShardFileError.read(path: path, detail: "damaged tar after member \(last) (\(String(cString: archive_error_string(archive))))")
+        throw ShardFileError.read(path: path, detail: "damaged tar after member \(last) (\(archiveMessage(archive)))")
       }
       let name = archive_entry_pathname_utf8(entry).map { String(cString: $0) }
         ?? archive_entry_pathname(entry).map { String(cString: $0) } ?? ""
@@ -210,7 +259,7 @@ final class TarIndex: @unchecked Sendable {
     defer { archive_read_free(a) }
     archive_read_support_format_tar(a)
     guard archive_read_open_filename(a, path, 1 << 16) == ARCHIVE_OK else {
-      throw ShardFileError.read(path: path, detail: "cannot open as a tar archive (\(String(cString: archive_error_string(a))))")
+      throw ShardFileError.read(path: path, detail: "cannot open as a tar archive (\(archiveMessage(a)))")
     }
     // Header positions only: a member's data ends where the next header starts, less the
     // padding to the 512-byte block (the end-of-archive marker counts as the last "next header").
@@ -226,7 +275,7 @@ final class TarIndex: @unchecked Sendable {
       }
       guard r == ARCHIVE_OK || r == ARCHIVE_WARN, let entry else {
         throw ShardFileError.read(
-          path: path, detail: "damaged tar after member \(entries.last?.name ?? "(start)") (\(String(cString: archive_error_string(a))))")
+          path: path, detail: "damaged tar after member \(entries.last?.name ?? "(start)") (\(archiveMessage(a)))")
       }
       let name = archive_entry_pathname_utf8(entry).map { String(cString: $0) } ?? archive_entry_pathname(entry).map { String(cString: $0) } ?? ""
       entries.append((name, position, Int(archive_entry_size(entry)), archive_entry_filetype(entry) == UInt32(0o100000)))
@@ -266,4 +315,9 @@ final class TarIndex: @unchecked Sendable {
     }
     return bytes
   }
+}
+
+/// libarchive's message for the last error of `a` (it may have none).
+private func archiveMessage(_ a: OpaquePointer) -> String {
+  archive_error_string(a).map { String(cString: $0) } ?? "libarchive error \(archive_errno(a))"
 }
