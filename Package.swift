@@ -26,6 +26,9 @@ let package = Package(
       name: "CZlib", pkgConfig: "zlib",
       providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
     .systemLibrary(
+      name: "CArchive", pkgConfig: "libarchive",
+      providers: [.apt(["libarchive-dev"]), .brew(["libarchive"])]),
+    .systemLibrary(
       name: "COpus", pkgConfig: "opus",
       providers: [.apt(["libopus-dev"]), .brew(["opus"])]),
     // libgsm ships no pkg-config file on Debian; the module map links -lgsm directly.
@@ -37,7 +40,7 @@ let package = Package(
       providers: [.apt(["libopencore-amrnb-dev"]), .brew(["opencore-amr"])]),
     .target(
       name: "AudioAmpKit",
-      dependencies: ["CFFTW3", "CSampleRate", "CSndFile", "CZlib", "COpus", "CGSM", "COpenCoreAMR", "Yams"]),
+      dependencies: ["CFFTW3", "CSampleRate", "CSndFile", "CZlib", "CArchive", "COpus", "CGSM", "COpenCoreAMR", "Yams"]),
     .executableTarget(
       name: "audioamp",
       dependencies: [

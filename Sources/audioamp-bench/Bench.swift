@@ -19,9 +19,16 @@ struct Bench: ParsableCommand {
   @Flag(help: "Skip the per-kernel figures.") var noKernels = false
   @Flag(help: "Skip the memory and plan figures.") var noBatch = false
   @Option(help: .hidden) var memoryProbe: Int?
+  @Flag(help: "Skip the sharded-output figures.") var noShards = false
+  @Option(help: .hidden) var shardProbe: String?
+  @Option(help: .hidden) var shardProbeInput: String?
+  @Option(help: .hidden) var shardProbeRecipe: String?
 
   func run() throws {
     if let n = memoryProbe { return try memoryProbeRun(utterances: n) }
+    if let f = shardProbe {
+      return try ShardBench.probeRun(format: f, manifest: shardProbeInput ?? "", recipe: shardProbeRecipe ?? "", output: work)
+    }
     let fm = FileManager.default
     try? fm.removeItem(atPath: work)
     try fm.createDirectory(atPath: work + "/corpus", withIntermediateDirectories: true)
@@ -98,6 +105,14 @@ struct Bench: ParsableCommand {
       let rtf = totalSeconds / median(times)
       if jobs == 1 { ours1 = rtf }
       print(pad("audioamp, \(jobs) job\(jobs == 1 ? "" : "s")", 48) + String(format: "%9.0f× realtime  (median wall %.2f s)", rtf, median(times)))
+    }
+
+    if !noShards {
+      try "effects:\n  - gain: {db: -1}\n".write(toFile: "\(work)/gain-bench.yaml", atomically: true, encoding: .utf8)
+      try ShardBench.report(
+        manifest: "\(work)/corpus/manifest.jsonl",
+        recipes: [("gain only", "\(work)/gain-bench.yaml"), ("phone pipeline", "\(work)/phone-bench.yaml")],
+        work: work, repeats: repeats, totalSeconds: totalSeconds, bench: self)
     }
 
     if !noBatch {

@@ -15,6 +15,11 @@ struct Mix: ParsableCommand {
         DIR/failures.tsv           bad utterances, with --keep-going
         DIR/summary.json           counts and hours
 
+      With --output-format webdataset, nemo-tarred, lhotse-shar or parquet the audio goes into \
+      shards instead (shard-NNNNNN.tar; audio_N.tar + tarred_audio_manifest.json; \
+      shar/cuts.NNNNNN.jsonl.gz + shar/recording.NNNNNN.tar; data/train-NNNNN.parquet), cut at \
+      --shard-size or into --shards N, FLAC unless --audio-format says otherwise.
+
       The output mirrors the input's format unless --output-format says otherwise. The same \
       command with the same seed writes the same bytes whatever --jobs is. Interrupted (even by \
       kill -9)? Run the same command again: it resumes where the last checkpoint left off and \
@@ -28,7 +33,7 @@ struct Mix: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Recipe file (YAML).", valueName: "file"))
   var recipe: String
 
-  @Option(name: .long, help: ArgumentHelp("Corpus: a JSON-lines manifest, Kaldi data directory, LibriSpeech tree, Common Voice folder or .tsv, audiofolder, or folder of x.wav + x.txt.", valueName: "path"))
+  @Option(name: .long, help: ArgumentHelp("Corpus: a JSON-lines manifest, Kaldi data directory, LibriSpeech tree, Common Voice folder or .tsv, audiofolder, folder of x.wav + x.txt, WebDataset tars, NeMo tarred or Lhotse Shar folder.", valueName: "path"))
   var input: String
 
   @Option(name: .long, help: ArgumentHelp("Input format: \(CorpusFormat.formatNames.joined(separator: ", ")) (default: detected from the layout).", valueName: "format"))
@@ -64,6 +69,15 @@ struct Mix: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Output layout: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")) (default: mirror the input).", valueName: "format"))
   var outputFormat: String?
 
+  @Option(name: .long, help: ArgumentHelp("Sharded formats: start a new shard before one would pass this size (e.g. 1GB, 256MiB; default 1GB).", valueName: "size"))
+  var shardSize: String?
+
+  @Option(name: .customLong("shards"), help: ArgumentHelp("Sharded formats: cut the outputs into this many shards of equal count (instead of --shard-size).", valueName: "n"))
+  var outputShards: Int?
+
+  @Option(name: .long, help: ArgumentHelp("Sharded formats: audio codec of the members: flac (default), wav or opus.", valueName: "codec"))
+  var audioFormat: String?
+
   @Flag(name: .long, help: "No progress output; only errors and the closing summary.")
   var quiet = false
 
@@ -81,6 +95,14 @@ struct Mix: ParsableCommand {
     }
     if let f = outputFormat, OutputFormat(rawValue: f) == nil {
       throw ValidationError("--output-format \(f): choose one of \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    if let t = shardSize, ShardOptions.parseSize(t) == nil {
+      throw ValidationError("--shard-size \(t): give a size such as 1GB, 500MB or 256MiB")
+    }
+    if shardSize != nil && outputShards != nil { throw ValidationError("give --shard-size or --shards, not both") }
+    if let n = outputShards, n < 1 { throw ValidationError("--shards must be at least 1 (got \(n))") }
+    if let a = audioFormat, !["flac", "wav", "opus"].contains(a) {
+      throw ValidationError("--audio-format \(a): choose flac, wav or opus")
     }
     if let n = shardCount, n < 1 { throw ValidationError("--shard-count must be at least 1 (got \(n))") }
     if let s = shard {
@@ -102,6 +124,9 @@ struct Mix: ParsableCommand {
     o.noiseLibrary = noiseLibrary
     o.outputFormat = outputFormat.flatMap(OutputFormat.init(rawValue:))
     o.inputFormat = inputFormat
+    if let t = shardSize, let b = ShardOptions.parseSize(t) { o.shardOptions.maxBytes = b }
+    o.shardOptions.count = outputShards
+    if let a = audioFormat, let f = AudioFileFormat(rawValue: a == "wav" ? "wav" : a) { o.shardOptions.audioFormat = f }
     if let s = shard {
       o.shard = try ShardSpec.parse(s, environment: ProcessInfo.processInfo.environment, countOverride: shardCount)
     }

@@ -13,6 +13,9 @@ public enum AudioLoader {
   public static func load(
     path: String, offsetSeconds: Double = 0, durationSeconds: Double? = nil, sampleRate: Int
   ) throws -> AudioBuffer {
+    if let member = TarMemberPath(path) {
+      return try load(member: member, offsetSeconds: offsetSeconds, durationSeconds: durationSeconds, sampleRate: sampleRate)
+    }
     let file = try SoundFile(readingFrom: path)
     if file.headerDeclaresMoreThanPresent {
       throw AudioFileError.truncated(path: path, expectedFrames: file.info.frames, readFrames: file.info.frames)

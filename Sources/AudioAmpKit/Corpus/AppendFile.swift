@@ -27,6 +27,11 @@ final class AppendFile {
     pending.append(0x0A)
   }
 
+  /// Appends raw bytes (a binary journal record).
+  func appendRaw(_ bytes: [UInt8]) {
+    pending.append(contentsOf: bytes)
+  }
+
   /// Hands the pending lines to the OS (no fsync).
   func write() throws {
     guard !pending.isEmpty else { return }

@@ -17,9 +17,14 @@ public protocol CorpusReader {
 ///
 /// | input                                                    | format                     |
 /// |----------------------------------------------------------|----------------------------|
+/// | file `tarred_audio_manifest.json`                        | `nemo-tarred`              |
+/// | file `*.tar`                                             | `webdataset`               |
 /// | file `metadata.csv` / `metadata.jsonl`                   | `audiofolder` (its folder) |
 /// | file `*.jsonl` / `*.json`, or any file starting with `{` | `jsonl`                    |
 /// | file `*.tsv`                                             | `commonvoice`              |
+/// | folder with `tarred_audio_manifest.json`                 | `nemo-tarred`              |
+/// | folder with `cuts.*.jsonl.gz` (or `shar/` holding them)  | `lhotse-shar`              |
+/// | folder with `*.tar` files                                | `webdataset`               |
 /// | folder with `wav.scp`                                    | `kaldi`                    |
 /// | folder with `metadata.csv` or `metadata.jsonl`           | `audiofolder`              |
 /// | folder with `validated.tsv` or `train.tsv`, and `clips/` | `commonvoice`              |
@@ -31,7 +36,8 @@ public protocol CorpusReader {
 public enum CorpusFormat {
   /// Every format name `reader(for:format:)` accepts, in the order detection tries them.
   public static let formatNames = [
-    "jsonl", "kaldi", "audiofolder", "commonvoice", "librispeech", "folder",
+    "jsonl", "kaldi", "audiofolder", "commonvoice", "librispeech", "folder", "webdataset", "nemo-tarred",
+    "lhotse-shar",
   ]
 
   /// What each format looks like, one line per format, for messages and `--help`.
@@ -42,6 +48,9 @@ public enum CorpusFormat {
     commonvoice  a Common Voice <lang>/ folder (validated.tsv or train.tsv, and clips/) or one of its .tsv files
     librispeech  a LibriSpeech tree: <speaker>/<chapter>/<speaker>-<chapter>.trans.txt beside the .flac files
     folder       a folder of audio files, each with a .txt transcript of the same name beside it
+    webdataset   WebDataset shards: a .tar (or a folder of them) of <key>.flac/.wav + <key>.json with "text"
+    nemo-tarred  a NeMo tarred dataset: tarred_audio_manifest.json (with shard_id) beside audio_0.tar ... audio_N-1.tar
+    lhotse-shar  Lhotse Shar: cuts.NNNNNN.jsonl.gz beside recording.NNNNNN.tar (in the folder or its shar/)
     """
 
   /// Opens `path` with the reader its layout calls for (see the table above).
@@ -94,6 +103,13 @@ public enum CorpusFormat {
     case "folder":
       try need(folder: true)
       return PlainFolderReader(directory: path)
+    case "webdataset":
+      return WebDatasetReader(path: path)
+    case "nemo-tarred":
+      return NeMoTarredReader(path: path)
+    case "lhotse-shar":
+      try need(folder: true)
+      return LhotseSharReader(path: path)
     default:
       throw CorpusError.unrecognisedInput(
         path: path, detail: "unknown format '\(format)'; the formats are:\n\(formatSummary)")
@@ -114,6 +130,8 @@ public enum CorpusFormat {
     }
     let fm = FileManager.default
     if !isFolder {
+      if (path as NSString).lastPathComponent == NeMoTarredReader.manifestName { return NeMoTarredReader(path: path) }
+      if path.hasSuffix(".tar") { return WebDatasetReader(path: path) }
       if let dir = audiofolderOfMetadataFile(path) { return AudioFolderReader(directory: dir) }
       switch (path as NSString).pathExtension.lowercased() {
       case "jsonl", "json": return ManifestReader(path: path)
@@ -126,6 +144,11 @@ public enum CorpusFormat {
     func has(_ name: String) -> Bool {
       fm.fileExists(atPath: (path as NSString).appendingPathComponent(name))
     }
+    if has(NeMoTarredReader.manifestName) { return NeMoTarredReader(path: path) }
+    if !LhotseSharReader.cutFiles(path).isEmpty || !LhotseSharReader.cutFiles((path as NSString).appendingPathComponent("shar")).isEmpty {
+      return LhotseSharReader(path: path)
+    }
+    if !WebDatasetReader.tars(path).isEmpty { return WebDatasetReader(path: path) }
     if has("wav.scp") { return KaldiDataDirReader(directory: path) }
     if try AudioFolderReader.metadataFile(in: path) != nil {
       return AudioFolderReader(directory: path)

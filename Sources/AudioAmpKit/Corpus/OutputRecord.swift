@@ -26,6 +26,8 @@ public struct OutputRecord: Sendable {
   public var extra: [(String, JSONValue)]
   /// What the recipe's intelligibility guard measured (`{"measure", "estoi", "tries", ...}`).
   public var intelligibility: JSONValue?
+  /// The encoded audio, for outputs that go into a shard instead of a file of their own.
+  public var encodedAudio: [UInt8]? = nil
 
   /// Creates a record.
   public init(
@@ -51,7 +53,10 @@ public struct OutputRecord: Sendable {
   /// `source_id`, `variant`, `speaker` (when known), the source's other fields, `seed`,
   /// `stream_key` (16 hex digits), `effects` and, with the recipe's intelligibility guard,
   /// `intelligibility`.
-  public var manifestLine: String {
+  public var manifestLine: String { manifestObject.serialized }
+
+  /// The manifest line as a JSON object (fields in the order `manifestLine` writes them).
+  public var manifestObject: JSONValue {
     var pairs: [(String, JSONValue)] = [
       ("audio_filepath", .string(relativeAudioPath)),
       ("duration", .number((durationSeconds * 1000).rounded() / 1000)),
@@ -66,7 +71,7 @@ public struct OutputRecord: Sendable {
     pairs.append(("stream_key", .string(hex16(streamKey))))
     pairs.append(("effects", .array(effects)))
     if let intelligibility { pairs.append(("intelligibility", intelligibility)) }
-    return JSONValue.object(pairs).serialized
+    return JSONValue.object(pairs)
   }
 }
 

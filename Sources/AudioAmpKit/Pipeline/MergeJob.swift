@@ -79,6 +79,14 @@ public enum MergeJob {
     let format = OutputFormat(rawValue: run["output_format"]?.stringValue ?? "jsonl") ?? .jsonl
     let info = run["info"] ?? .null
     let keepGoing = info["keep_going"] == .bool(true)
+    // Sharded formats: each task numbered its shards from 0; in the joined output task K's
+    // shards follow those of tasks 1..K-1.
+    var shardOffsets: [Int] = []
+    var shardTotal = 0
+    for p in parts {
+      shardOffsets.append(shardTotal)
+      shardTotal += Int(p.checkpoint.sink?["shard"]?.numberValue ?? 0)
+    }
 
     // K-way merge by corpus position. Each part's order.tsv lists, in append order, which
     // journal ("m" manifest, "f" failures) got a line for which corpus entry.
@@ -111,7 +119,7 @@ public enum MergeJob {
         guard let line = cursors[best].manifest.next() else {
           throw MergeError.mismatched(detail: "\(parts[best].paths.manifest) is shorter than its order.tsv; rerun shard \(parts[best].spec)")
         }
-        manifestOut.add(line)
+        manifestOut.add(format.isSharded ? try ShardIndex.renumber(line, offset: shardOffsets[best], format: format) : line)
       } else {
         guard let line = cursors[best].failures?.next() else {
           throw MergeError.mismatched(detail: "\(parts[best].paths.failures) is shorter than its order.tsv; rerun shard \(parts[best].spec)")
@@ -119,6 +127,12 @@ public enum MergeJob {
         failuresOut?.add(line)
       }
       cursors[best].head = Self.parseOrder(cursors[best].order.next())
+    }
+    if format.isSharded {
+      for (i, p) in parts.enumerated() {
+        let count = Int(p.checkpoint.sink?["shard"]?.numberValue ?? 0)
+        try ShardIndex.moveShards(from: p.paths.journal, count: count, offset: shardOffsets[i], format: format, to: directory)
+      }
     }
     try manifestOut.commit()
     try failuresOut?.commit()

@@ -17,6 +17,14 @@ public enum OutputFormat: String, Sendable, CaseIterable {
   case audiofolder
   /// A plain folder: `DIR/<id>.wav` with `DIR/<id>.txt` beside it.
   case folder
+  /// WebDataset tar shards `DIR/shard-NNNNNN.tar` of `<key>.flac` + `<key>.json` (see `ShardSink`).
+  case webdataset
+  /// NeMo tarred audio: `DIR/audio_N.tar` + `DIR/tarred_audio_manifest.json` with `shard_id`.
+  case nemoTarred = "nemo-tarred"
+  /// Lhotse Shar: `DIR/cuts.NNNNNN.jsonl.gz` + `DIR/recording.NNNNNN.tar`.
+  case lhotseShar = "lhotse-shar"
+  /// Hugging Face `datasets` Parquet: `DIR/data/train-NNNNN.parquet` (audio bytes + fields).
+  case parquet
 
   /// The format that mirrors a reader's (`jsonl` for formats without a writer).
   public static func mirroring(readerFormat name: String) -> OutputFormat {
@@ -34,6 +42,7 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     case .commonvoice: return ("clips/\(file).mp3", .mp3)
     case .audiofolder: return ("data/\(file).wav", .wav16)
     case .folder: return ("\(file).wav", .wav16)
+    case .webdataset, .nemoTarred, .lhotseShar, .parquet: return (ShardSink.key(id), .flac16)  // in a shard
     }
   }
 
@@ -62,8 +71,10 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     func field(_ v: JSONValue, _ k: String) -> String { v[k]?.stringValue ?? v[k].map { $0.serialized } ?? "" }
     let dir = directory as NSString
     switch self {
-    case .jsonl:
+    case .jsonl, .webdataset, .lhotseShar, .parquet:
       return
+    case .nemoTarred:
+      try ShardIndex.nemoManifest(directory: directory)
     case .kaldi:
       let byID = ExternalLineSorter(tempDirectory: temp + "/id")
       let bySpeaker = ExternalLineSorter(tempDirectory: temp + "/spk")

@@ -67,8 +67,14 @@ struct RunFingerprint: Equatable {
   var outputFormat: String
   var shardCount: Int
   var version: String
+  /// How a sharded output is cut (`ShardOptions.fingerprint`); empty for per-file formats.
+  var shardOptions = ""
 
-  init(recipePath: String, input: String, seed: UInt64, variants: Int, outputFormat: String, shardCount: Int) throws {
+  init(
+    recipePath: String, input: String, seed: UInt64, variants: Int, outputFormat: String, shardCount: Int,
+    shardOptions: String = ""
+  ) throws {
+    self.shardOptions = shardOptions
     guard let bytes = FileManager.default.contents(atPath: recipePath) else {
       throw RecipeError.unreadable(path: recipePath, reason: "cannot read the file")
     }
@@ -90,12 +96,14 @@ struct RunFingerprint: Equatable {
   }
 
   var json: JSONValue {
-    .object([
+    var pairs: [(String, JSONValue)] = [
       ("recipe_fnv1a", .string(recipeHash)), ("input", .string(input)), ("input_stamp", .string(inputStamp)),
       ("seed", .number(Double(seed))), ("variants", .number(Double(variants))),
       ("output_format", .string(outputFormat)), ("shard_count", .number(Double(shardCount))),
       ("version", .string(version)),
-    ])
+    ]
+    if !shardOptions.isEmpty { pairs.append(("shard_options", .string(shardOptions))) }
+    return .object(pairs)
   }
 
   /// The first field that differs from a stored fingerprint, for the refusal message.
@@ -122,13 +130,17 @@ struct Checkpoint {
   var failuresBytes = 0
   var orderBytes = 0
   var complete = false
+  /// The open output shard (`ShardSink.state`), for sharded formats.
+  var sink: JSONValue? = nil
 
   var json: JSONValue {
-    .object([
+    var pairs: [(String, JSONValue)] = [
       ("totals", totals.json), ("manifest_bytes", .number(Double(manifestBytes))),
       ("failures_bytes", .number(Double(failuresBytes))), ("order_bytes", .number(Double(orderBytes))),
       ("complete", .bool(complete)),
-    ])
+    ]
+    if let sink { pairs.append(("sink", sink)) }
+    return .object(pairs)
   }
 
   init() {}
@@ -142,6 +154,7 @@ struct Checkpoint {
     failuresBytes = Int(f)
     orderBytes = Int(v["order_bytes"]?.numberValue ?? 0)
     complete = v["complete"] == .bool(true)
+    sink = v["sink"]
   }
 }
 

@@ -139,14 +139,15 @@ public enum ReviewReport {
     style.maxPlotWidth = 520
     var samples: [ReviewSample] = []
     var cleanWritten = Set<String>()
-    for (record, stratum) in chosen {
-      let id = record["id"]?.stringValue ?? "?"
-      let rel = record["audio_filepath"]?.stringValue ?? ""
-      let augPath = (dir as NSString).appendingPathComponent(rel)
+    for (shardRecord, stratum) in chosen {
+      let id = shardRecord["id"]?.stringValue ?? "?"
+      var record = shardRecord
       let aug: AudioBuffer
       do {
-        let info = try SoundFile(readingFrom: augPath).info
-        aug = try AudioLoader.load(path: augPath, sampleRate: info.sampleRate)
+        // Sharded runs: the audio is a tar member; the page plays a copy under review/aug/.
+        let augPath = try ShardIndex.audioPath(shardRecord, runDirectory: dir)
+        aug = try AudioLoader.load(path: augPath, sampleRate: try AudioLoader.nativeSampleRate(path: augPath))
+        record = try ShardIndex.extractForReview(shardRecord, runDirectory: dir, folder: (reviewDir as NSString).appendingPathComponent("aug"))
       } catch {
         warnings["output \(id): \(error)", default: 0] += 1
         continue
@@ -181,7 +182,7 @@ public enum ReviewReport {
         try writePNG(Spectrogram.render(cs, durationSeconds: c.durationSeconds, style: s),
           (imgDir as NSString).appendingPathComponent(fileName(id) + ".clean.png"))
       }
-      let insp = AudioInspection.measure(aug, path: rel)
+      let insp = AudioInspection.measure(aug, path: record["audio_filepath"]?.stringValue ?? "")
       samples.append(
         ReviewSample(
           id: id, stratum: stratum, record: record, inspection: insp, hasClean: clean != nil,
@@ -207,9 +208,8 @@ public enum ReviewReport {
   static func runHistograms(_ records: [JSONValue], runDirectory dir: String) throws -> [Histogram] {
     var level: [Double] = [], clipped: [Double] = []
     for r in records {
-      guard let rel = r["audio_filepath"]?.stringValue,
-        let a = try? AudioLoader.load(path: (dir as NSString).appendingPathComponent(rel),
-          sampleRate: (try? SoundFile(readingFrom: (dir as NSString).appendingPathComponent(rel)).info.sampleRate) ?? 16000)
+      guard let path = try? ShardIndex.audioPath(r, runDirectory: dir),
+        let a = try? AudioLoader.load(path: path, sampleRate: (try? AudioLoader.nativeSampleRate(path: path)) ?? 16000)
       else { continue }
       level.append(Levels.dB(amplitude: Levels.rms(a.samples)))
       clipped.append(Double(a.samples.reduce(0) { $0 + (abs($1) >= AudioInspection.clipThreshold ? 1 : 0) }))

@@ -91,6 +91,9 @@ import Testing
       commonvoice  a Common Voice <lang>/ folder (validated.tsv or train.tsv, and clips/) or one of its .tsv files
       librispeech  a LibriSpeech tree: <speaker>/<chapter>/<speaker>-<chapter>.trans.txt beside the .flac files
       folder       a folder of audio files, each with a .txt transcript of the same name beside it
+      webdataset   WebDataset shards: a .tar (or a folder of them) of <key>.flac/.wav + <key>.json with "text"
+      nemo-tarred  a NeMo tarred dataset: tarred_audio_manifest.json (with shard_id) beside audio_0.tar ... audio_N-1.tar
+      lhotse-shar  Lhotse Shar: cuts.NNNNNN.jsonl.gz beside recording.NNNNNN.tar (in the folder or its shar/)
       """
     let cases: [(String, String?, String)] = [
       (
@@ -119,7 +122,8 @@ import Testing
     }
     #expect(
       CorpusFormat.formatNames == [
-        "jsonl", "kaldi", "audiofolder", "commonvoice", "librispeech", "folder",
+        "jsonl", "kaldi", "audiofolder", "commonvoice", "librispeech", "folder", "webdataset", "nemo-tarred",
+        "lhotse-shar",
       ])
   }
 

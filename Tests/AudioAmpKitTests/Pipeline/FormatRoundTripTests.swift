@@ -3,7 +3,8 @@ import Testing
 @testable import AudioAmpKit
 
 /// Every output format, written by `mix` from a 10,000-utterance corpus, reads back through its
-/// own reader with the same count, ids and transcripts.
+/// own reader with the same count, ids and transcripts (Parquet has no reader; its round trip
+/// goes through pyarrow in ShardOutputTests).
 @Suite(.serialized) struct FormatRoundTripTests {
   static let count = 10_000
 
@@ -21,7 +22,7 @@ import Testing
     return (dir, dir + "/m.jsonl", dir + "/r.yaml")
   }()
 
-  @Test(arguments: OutputFormat.allCases)
+  @Test(arguments: OutputFormat.allCases.filter { $0 != .parquet })
   func writtenCorporaReadBack(format: OutputFormat) throws {
     let out = makeTempDir("roundtrip-\(format)")
     var o = MixOptions(recipePath: Self.source.recipe, inputPath: Self.source.manifest, outputDirectory: out)
@@ -39,7 +40,11 @@ import Testing
       n += 1
       seen.insert(u.text)
       #expect(u.text.hasPrefix("word ") && u.text.hasSuffix(", \"quoted\" and more"), "\(format): \(u.id) text \(u.text)")
-      #expect(FileManager.default.fileExists(atPath: u.audioPath), "\(format): \(u.audioPath)")
+      if let member = TarMemberPath(u.audioPath) {
+        #expect(try !member.bytes().isEmpty, "\(format): \(u.audioPath)")
+      } else {
+        #expect(FileManager.default.fileExists(atPath: u.audioPath), "\(format): \(u.audioPath)")
+      }
     }
     #expect(n == Self.count, "\(format): read back \(n) of \(Self.count)")
     #expect(seen.count == Self.count)
