@@ -32,14 +32,17 @@ public struct Codec: Effect {
     public var lossBurst: Double
     /// Seed of the loss pattern (53 bits, exact in JSON).
     public var lossSeed: UInt64
+    /// Opus encoder complexity, 0…10 (recorded for Opus only).
+    public var opusComplexity: Int
     /// Creates parameters (e.g. to rebuild an output from its manifest line).
-    public init(codec: CodecName, amrModes: [Double] = [], bitrateKbps: Double = 0, lossRate: Double = 0, lossBurst: Double = 1, lossSeed: UInt64 = 0) {
+    public init(codec: CodecName, amrModes: [Double] = [], bitrateKbps: Double = 0, lossRate: Double = 0, lossBurst: Double = 1, lossSeed: UInt64 = 0, opusComplexity: Int = OpusCodec.defaultComplexity) {
       self.codec = codec
       self.amrModes = amrModes
       self.bitrateKbps = bitrateKbps
       self.lossRate = lossRate
       self.lossBurst = lossBurst
       self.lossSeed = lossSeed
+      self.opusComplexity = opusComplexity
     }
   }
 
@@ -74,7 +77,7 @@ public struct Codec: Effect {
     case .gsmFR:
       return try GSMCodec()
     case .opus:
-      return try OpusCodec(bandwidth: spec.opusBandwidth, bitrateKbps: p.bitrateKbps)
+      return try OpusCodec(bandwidth: spec.opusBandwidth, bitrateKbps: p.bitrateKbps, complexity: p.opusComplexity)
     case .mp3:
       throw CodecError.unsupported(codec: "mp3", detail: "MP3 runs whole utterances through MP3Codec, not frame by frame")
     case .amrNB:
@@ -133,6 +136,7 @@ public struct Codec: Effect {
     case .opus:
       out.append(("bandwidth", .string(spec.opusBandwidth.rawValue)))
       out.append(("bitrate_kbps", .number(p.bitrateKbps)))
+      out.append(("complexity", .number(Double(p.opusComplexity))))
     case .mp3:
       out.append(("bitrate_kbps", .number(p.bitrateKbps)))
     }
