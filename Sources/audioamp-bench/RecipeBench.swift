@@ -15,6 +15,8 @@ enum RecipeBench {
     var name: String
     var oneCore: Double?
     var allCores: Double?
+    /// Realtime factor on the child's CPU time (user + system) instead of wall time, 1 core.
+    var oneCoreCPU: Double?
     var note: String = ""
   }
 
@@ -72,6 +74,7 @@ enum RecipeBench {
     print("   1 core: taskset -c 0, --jobs 1; \(cores) cores: --jobs \(cores). Realtime factor = audio seconds / wall seconds.")
     if taskset == nil { print("   (taskset not found: the 1-core runs are not pinned)") }
 
+    var lastCPU = 0.0
     func mix(_ recipe: String, jobs: Int, pinned: Bool) throws -> Double {
       let out = "\(work)/out"
       var args = [
@@ -84,20 +87,28 @@ enum RecipeBench {
         exe = taskset
       }
       var times: [Double] = []
+      var cpu: [Double] = []
       for _ in 0..<bench.repeats {
+        // A fresh folder each time: mix resumes a finished run with the same settings.
+        try? FileManager.default.removeItem(atPath: out)
+        let c0 = childCPUSeconds()
         let t0 = Date()
         try bench.shell(exe, args)
         times.append(Date().timeIntervalSince(t0))
+        cpu.append(childCPUSeconds() - c0)
         let lines = try String(contentsOfFile: "\(out)/manifest.jsonl", encoding: .utf8).split(separator: "\n").count
         guard lines == files else { throw BenchError("\(recipe): \(lines) manifest lines for \(files) utterances") }
       }
+      lastCPU = total / bench.median(cpu)
       return total / bench.median(times)
     }
 
     var rows: [Row] = []
     let recipes = try FileManager.default.contentsOfDirectory(atPath: "recipes").filter { $0.hasSuffix(".yaml") }.sorted()
     for r in recipes {
-      rows.append(Row(name: "recipes/\(r)", oneCore: try mix("recipes/\(r)", jobs: 1, pinned: true), allCores: try mix("recipes/\(r)", jobs: cores, pinned: false)))
+      let one = try mix("recipes/\(r)", jobs: 1, pinned: true)
+      let oneCPU = lastCPU
+      rows.append(Row(name: "recipes/\(r)", oneCore: one, allCores: try mix("recipes/\(r)", jobs: cores, pinned: false), oneCoreCPU: oneCPU))
       print(format(rows.last!, cores: cores))
     }
 
@@ -115,8 +126,9 @@ enum RecipeBench {
       let path = "\(work)/alone\(i).yaml"
       try "sample_rate: 16000\neffects:\n\(effects)\n".write(toFile: path, atomically: true, encoding: .utf8)
       let one = try mix(path, jobs: 1, pinned: true)
+      let oneCPU = lastCPU
       aloneRTF[name] = one
-      rows.append(Row(name: name, oneCore: one, allCores: i < 2 ? try mix(path, jobs: cores, pinned: false) : nil))
+      rows.append(Row(name: name, oneCore: one, allCores: i < 2 ? try mix(path, jobs: cores, pinned: false) : nil, oneCoreCPU: oneCPU))
       print(format(rows.last!, cores: cores))
     }
 
@@ -183,13 +195,26 @@ enum RecipeBench {
     }
   }
 
+  /// User + system CPU seconds of all waited-for children so far (a shared machine steals
+  /// wall time from a pinned run; CPU time shows what the run itself cost).
+  static func childCPUSeconds() -> Double {
+    var u = rusage()
+    #if os(Linux)
+      getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &u)
+    #else
+      getrusage(RUSAGE_CHILDREN, &u)
+    #endif
+    return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6 + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) / 1e6
+  }
+
   static func pad(_ s: String, _ width: Int) -> String { s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count) }
 
   static func format(_ r: Row, cores: Int) -> String {
     let one = r.oneCore.map { String(format: "%9.0f×", $0) } ?? String(repeating: " ", count: 10)
     let all = r.allCores.map { String(format: "%9.0f× on %d cores", $0, cores) } ?? ""
     let scale = (r.oneCore != nil && r.allCores != nil) ? String(format: "  (%.2f× the 1-core figure)", r.allCores! / r.oneCore!) : ""
-    return pad(r.name, 60) + one + " 1 core " + all + scale + (r.note.isEmpty ? "" : "  " + r.note)
+    let cpu = r.oneCoreCPU.map { String(format: "  [1 core on CPU time: %.0f×]", $0) } ?? ""
+    return pad(r.name, 60) + one + " 1 core " + all + scale + cpu + (r.note.isEmpty ? "" : "  " + r.note)
   }
 
   /// Child side of the bound: loads the varied corpus, converts it to 8 kHz 16-bit (not timed),

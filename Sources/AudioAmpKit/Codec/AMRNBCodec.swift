@@ -21,8 +21,9 @@ public final class AMRNBCodec: SpeechCodec {
   public let modeForFrame: @Sendable (Int) -> Int
   private let encoder: UnsafeMutableRawPointer
   private let decoder: UnsafeMutableRawPointer
-  /// The decoder's input, allocated once per instance.
+  /// The decoder's input and the encoder's, allocated once per instance.
   private let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 64)
+  private let signal = UnsafeMutablePointer<Int16>.allocate(capacity: 160)
   private var lastHeader: UInt8 = 0x3C
 
   /// Creates an encoder (with DTX if `dtx`) and a decoder; `modeForFrame` gives each frame's
@@ -44,6 +45,7 @@ public final class AMRNBCodec: SpeechCodec {
     Encoder_Interface_exit(encoder)
     Decoder_Interface_exit(decoder)
     scratch.deallocate()
+    signal.deallocate()
   }
 
   /// Index into ``modes`` of `kbps`, if it is one of the eight.
@@ -58,7 +60,10 @@ public final class AMRNBCodec: SpeechCodec {
     guard (0..<8).contains(index) else {
       throw CodecError.unsupported(codec: name, detail: "mode index \(index) is not 0…7")
     }
-    let n = Encoder_Interface_Encode(encoder, Mode(rawValue: UInt32(index)), frame.baseAddress, packet.baseAddress, 0)
+    // Encoder_Interface_Encode declares its input const but rewrites it in place (opencore-amr
+    // 0.1.6 pre-processes the speech buffer it is given): encode the codec's own copy.
+    signal.update(from: frame.baseAddress!, count: frameSize)
+    let n = Encoder_Interface_Encode(encoder, Mode(rawValue: UInt32(index)), signal, packet.baseAddress, 0)
     guard n > 0 else {
       throw CodecError.libraryFailed(codec: name, call: "Encoder_Interface_Encode", code: Int(n), message: "no frame produced")
     }

@@ -5,7 +5,8 @@ import COpus
 /// Narrowband runs at 8 kHz, mediumband and wideband at 16 kHz, each with the encoder's
 /// bandwidth forced to the one asked. The delay is the encoder's own lookahead
 /// (`OPUS_GET_LOOKAHEAD`, 6.5 ms), which is also the whole decoded-signal delay. A lost packet
-/// is decoded with `opus_decode(NULL)`, libopus' packet-loss concealment.
+/// is decoded with `opus_decode(NULL)`, libopus' packet-loss concealment. The encoder runs at
+/// ``complexity`` (``defaultComplexity`` 5, a phone's setting, unless asked otherwise).
 public final class OpusCodec: SpeechCodec {
   /// Audio bandwidth.
   public enum Bandwidth: String, Sendable, CaseIterable {
