@@ -285,6 +285,7 @@ struct Bench: ParsableCommand {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: exe)
     p.arguments = args
+    p.standardOutput = FileHandle.nullDevice
     p.standardError = FileHandle.nullDevice
     try p.run()
     p.waitUntilExit()
