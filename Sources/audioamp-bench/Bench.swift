@@ -18,14 +18,19 @@ struct Bench: ParsableCommand {
   @Flag(help: "Skip the SoX comparison.") var noSox = false
   @Flag(help: "Skip the per-kernel figures.") var noKernels = false
   @Flag(help: "Skip the memory and plan figures.") var noBatch = false
+  @Flag(help: "Skip the whole-process recipe, codec-alone, bound and SoX round-trip figures.") var noRecipes = false
+  @Flag(help: "Run only the whole-process recipe section (with its bound and SoX figures).") var recipesOnly = false
+  @Option(help: "Files of 3-15 s in the varied-length corpus of the recipe section.") var recipeFiles = 60
   @Option(help: .hidden) var memoryProbe: Int?
   @Flag(help: "Skip the sharded-output figures.") var noShards = false
   @Option(help: .hidden) var shardProbe: String?
   @Option(help: .hidden) var shardProbeInput: String?
   @Option(help: .hidden) var shardProbeRecipe: String?
+  @Flag(help: .hidden) var codecBoundProbe = false
 
   func run() throws {
     if let n = memoryProbe { return try memoryProbeRun(utterances: n) }
+    if codecBoundProbe { return try RecipeBench.codecBound(work: work, files: files, repeats: repeats) }
     if let f = shardProbe {
       return try ShardBench.probeRun(format: f, manifest: shardProbeInput ?? "", recipe: shardProbeRecipe ?? "", output: work)
     }
@@ -42,6 +47,8 @@ struct Bench: ParsableCommand {
       print("build: release")
     #endif
     print("sample rate: \(rate) Hz, corpus: \(files) files × \(seconds) s = \(String(format: "%.1f", Double(files) * seconds / 60)) min, repeats: \(repeats) (medians)")
+
+    if recipesOnly { return try RecipeBench.report(bench: self, files: recipeFiles, rate: rate) }
 
     // Corpus: the bundled sample speech, concatenated into files of the asked length.
     let speech = try loadSampleSpeech(rate: rate)
@@ -119,6 +126,7 @@ struct Bench: ParsableCommand {
       try planAccuracy(work: work, totalSeconds: totalSeconds, jobs: cores)
       try memoryFigures()
     }
+    if !noRecipes { try RecipeBench.report(bench: self, files: recipeFiles, rate: rate) }
 
     if !noSox {
       guard let sox = which("sox") else {
@@ -292,6 +300,7 @@ struct Bench: ParsableCommand {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: exe)
     p.arguments = args
+    p.standardOutput = FileHandle.nullDevice
     p.standardError = FileHandle.nullDevice
     try p.run()
     p.waitUntilExit()

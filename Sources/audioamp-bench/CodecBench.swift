@@ -49,7 +49,9 @@ enum CodecBench {
       ("codec amr-nb 4.75", { try AMRNBCodec(dtx: false) { _ in 0 } }),
       ("codec amr-nb 12.2", { try AMRNBCodec(dtx: false) { _ in 7 } }),
       ("codec amr-nb 12.2 dtx", { try AMRNBCodec(dtx: true) { _ in 7 } }),
-      ("codec opus nb 12 kbit/s", { try OpusCodec(bandwidth: .narrowband, bitrateKbps: 12) }),
+      ("codec opus nb 12 kbit/s, complexity 0", { try OpusCodec(bandwidth: .narrowband, bitrateKbps: 12, complexity: 0) }),
+      ("codec opus nb 12 kbit/s, complexity \(OpusCodec.defaultComplexity) (default)", { try OpusCodec(bandwidth: .narrowband, bitrateKbps: 12) }),
+      ("codec opus nb 12 kbit/s, complexity 10", { try OpusCodec(bandwidth: .narrowband, bitrateKbps: 12, complexity: 10) }),
       ("codec opus wb 24 kbit/s", { try OpusCodec(bandwidth: .wideband, bitrateKbps: 24) }),
     ]
     var rows: [KernelBenchRow] = []

@@ -39,21 +39,51 @@ public enum ActiveSpeechLevel {
     let thresholds = thresholdsDB.map { pow(10, $0 / 20) }
     let g = exp(-1 / (Double(sampleRate) * timeConstantSeconds))
     let hang = Int((hangoverSeconds * Double(sampleRate)).rounded())
-    var active = [Int](repeating: 0, count: thresholds.count)
-    var sinceAbove = [Int](repeating: Int.max / 2, count: thresholds.count)
+    // A sample is active for threshold j when the envelope reached c_j at it or at one of the
+    // `hang` samples before it. With k(i) the number of thresholds the envelope reaches at
+    // sample i (the thresholds ascend), sample i is active for exactly the thresholds below
+    // w(i) = max of k over the window [i − hang, i], so one sliding-window maximum (a monotone
+    // queue, O(1) per sample) and a histogram of w give every a_j in a single pass: the same
+    // counts as testing each threshold at each sample, at a fraction of the cost.
+    let levels = thresholds.count
+    var histogram = [Int](repeating: 0, count: levels + 1)
+    let queueIndex = UnsafeMutablePointer<Int>.allocate(capacity: x.count)
+    let queueLevel = UnsafeMutablePointer<UInt8>.allocate(capacity: x.count)
+    defer {
+      queueIndex.deallocate()
+      queueLevel.deallocate()
+    }
+    var head = 0, tail = 0
     var p = 0.0, q = 0.0
-    for v in x {
-      p = g * p + (1 - g) * Double(abs(v))
-      q = g * q + (1 - g) * p
-      for j in 0..<thresholds.count {
-        if q >= thresholds[j] {
-          active[j] += 1
-          sinceAbove[j] = 0
-        } else if sinceAbove[j] < hang {
-          active[j] += 1
-          sinceAbove[j] += 1
+    x.withUnsafeBufferPointer { xs in
+      thresholds.withUnsafeBufferPointer { c in
+        histogram.withUnsafeMutableBufferPointer { hist in
+          for i in 0..<xs.count {
+            p = g * p + (1 - g) * Double(abs(xs[i]))
+            q = g * q + (1 - g) * p
+            // k = number of thresholds ≤ q, by bisection over the ascending ladder.
+            var lo = 0, hi = levels
+            while lo < hi {
+              let mid = (lo + hi) >> 1
+              if q >= c[mid] { lo = mid + 1 } else { hi = mid }
+            }
+            let k = UInt8(lo)
+            while tail > head && queueLevel[tail - 1] <= k { tail -= 1 }
+            queueIndex[tail] = i
+            queueLevel[tail] = k
+            tail += 1
+            while queueIndex[head] < i - hang { head += 1 }
+            hist[Int(queueLevel[head])] += 1
+          }
         }
       }
+    }
+    // a_j = number of samples whose window maximum exceeds j.
+    var active = [Int](repeating: 0, count: levels)
+    var above = 0
+    for j in stride(from: levels - 1, through: 0, by: -1) {
+      above += histogram[j + 1]
+      active[j] = above
     }
     func level(_ j: Int) -> Double { active[j] > 0 ? 10 * log10(energy / Double(active[j])) : .infinity }
     func diff(_ j: Int) -> Double { level(j) - thresholdsDB[j] }

@@ -21,7 +21,9 @@ public final class AMRNBCodec: SpeechCodec {
   public let modeForFrame: @Sendable (Int) -> Int
   private let encoder: UnsafeMutableRawPointer
   private let decoder: UnsafeMutableRawPointer
-  private var buffer = [UInt8](repeating: 0, count: 64)
+  /// The decoder's input and the encoder's, allocated once per instance.
+  private let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 64)
+  private let signal = UnsafeMutablePointer<Int16>.allocate(capacity: 160)
   private var lastHeader: UInt8 = 0x3C
 
   /// Creates an encoder (with DTX if `dtx`) and a decoder; `modeForFrame` gives each frame's
@@ -42,6 +44,8 @@ public final class AMRNBCodec: SpeechCodec {
   deinit {
     Encoder_Interface_exit(encoder)
     Decoder_Interface_exit(decoder)
+    scratch.deallocate()
+    signal.deallocate()
   }
 
   /// Index into ``modes`` of `kbps`, if it is one of the eight.
@@ -49,36 +53,36 @@ public final class AMRNBCodec: SpeechCodec {
     modes.firstIndex { abs($0 - kbps) < 1e-9 }
   }
 
-  public func encode(_ frame: [Int16], frameIndex: Int) throws -> [UInt8] {
+  public var maxPacketBytes: Int { 64 }
+
+  public func encode(_ frame: UnsafeBufferPointer<Int16>, frameIndex: Int, into packet: UnsafeMutableBufferPointer<UInt8>) throws -> Int {
     let index = modeForFrame(frameIndex)
     guard (0..<8).contains(index) else {
       throw CodecError.unsupported(codec: name, detail: "mode index \(index) is not 0…7")
     }
-    let mode = Mode(rawValue: UInt32(index))
-    let n = frame.withUnsafeBufferPointer { f in
-      buffer.withUnsafeMutableBufferPointer { b in
-        Encoder_Interface_Encode(encoder, mode, f.baseAddress, b.baseAddress, 0)
-      }
-    }
+    // Encoder_Interface_Encode declares its input const but rewrites it in place (opencore-amr
+    // 0.1.6 pre-processes the speech buffer it is given): encode the codec's own copy.
+    signal.update(from: frame.baseAddress!, count: frameSize)
+    let n = Encoder_Interface_Encode(encoder, Mode(rawValue: UInt32(index)), signal, packet.baseAddress, 0)
     guard n > 0 else {
       throw CodecError.libraryFailed(codec: name, call: "Encoder_Interface_Encode", code: Int(n), message: "no frame produced")
     }
-    return Array(buffer[0..<Int(n)])
+    return Int(n)
   }
 
-  public func decode(_ packet: [UInt8]?) throws -> [Int16] {
+  public func decode(_ packet: UnsafeBufferPointer<UInt8>?, into output: UnsafeMutableBufferPointer<Int16>) throws {
     // A lost frame goes in as the last received frame type with the bad-frame flag set: the
     // decoder then marks it RX_SPEECH_BAD (or RX_SID_BAD) and runs its error concealment
-    // (TS 26.091) on it; a NO_DATA frame would be read as a DTX pause instead.
-    var bytes = packet ?? [lastHeader]
-    if let packet, let header = packet.first { lastHeader = header }
-    bytes += [UInt8](repeating: 0, count: 32)
-    var out = [Int16](repeating: 0, count: frameSize)
-    bytes.withUnsafeBufferPointer { b in
-      out.withUnsafeMutableBufferPointer { o in
-        Decoder_Interface_Decode(decoder, b.baseAddress, o.baseAddress, packet == nil ? 1 : 0)
-      }
+    // (TS 26.091) on it; a NO_DATA frame would be read as a DTX pause instead. The decoder
+    // reads as many bytes as the header's frame type says, so the packet goes into a zeroed
+    // scratch buffer 32 bytes longer than any frame.
+    scratch.update(repeating: 0, count: 64)
+    if let packet {
+      if let header = packet.first { lastHeader = header }
+      if let base = packet.baseAddress { scratch.update(from: base, count: min(32, packet.count)) }
+    } else {
+      scratch[0] = lastHeader
     }
-    return out
+    Decoder_Interface_Decode(decoder, scratch, output.baseAddress, packet == nil ? 1 : 0)
   }
 }

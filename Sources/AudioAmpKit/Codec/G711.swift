@@ -91,14 +91,30 @@ public final class G711Codec: SpeechCodec {
   /// Creates a codec for `law`.
   public init(law: G711.Law) { self.law = law }
 
-  public func encode(_ frame: [Int16], frameIndex: Int) -> [UInt8] {
-    law == .mu ? frame.map(G711.muLaw) : frame.map(G711.aLaw)
+  public var maxPacketBytes: Int { frameSize }
+
+  /// Encoder tables indexed by sample + 32768 and decoder tables indexed by code, built once
+  /// from ``G711`` (a 64 KiB lookup per law instead of the segment search per sample).
+  private static let muEncode: [UInt8] = (0..<65536).map { G711.muLaw(Int16($0 - 32768)) }
+  private static let aEncode: [UInt8] = (0..<65536).map { G711.aLaw(Int16($0 - 32768)) }
+  private static let muDecode: [Int16] = (0..<256).map { G711.muLawDecode(UInt8($0)) }
+  private static let aDecode: [Int16] = (0..<256).map { G711.aLawDecode(UInt8($0)) }
+
+  public func encode(_ frame: UnsafeBufferPointer<Int16>, frameIndex: Int, into packet: UnsafeMutableBufferPointer<UInt8>) -> Int {
+    let table = law == .mu ? Self.muEncode : Self.aEncode
+    table.withUnsafeBufferPointer { t in
+      for i in 0..<frameSize { packet[i] = t[Int(frame[i]) &+ 32768] }
+    }
+    return frameSize
   }
 
-  public func decode(_ packet: [UInt8]?) throws -> [Int16] {
+  public func decode(_ packet: UnsafeBufferPointer<UInt8>?, into output: UnsafeMutableBufferPointer<Int16>) throws {
     guard let packet else {
       throw CodecError.unsupported(codec: name, detail: "has no concealment of its own")
     }
-    return law == .mu ? packet.map(G711.muLawDecode) : packet.map(G711.aLawDecode)
+    let table = law == .mu ? Self.muDecode : Self.aDecode
+    table.withUnsafeBufferPointer { t in
+      for i in 0..<min(packet.count, output.count) { output[i] = t[Int(packet[i])] }
+    }
   }
 }

@@ -13,6 +13,9 @@ public final class GSMCodec: SpeechCodec {
   public let hasConcealment = false
   private let encoder: gsm
   private let decoder: gsm
+  /// One frame of input and one packet, allocated once per instance.
+  private let signal = UnsafeMutablePointer<Int16>.allocate(capacity: 160)
+  private let frame = UnsafeMutablePointer<UInt8>.allocate(capacity: 33)
 
   /// Creates an encoder and a decoder.
   public init() throws {
@@ -30,28 +33,27 @@ public final class GSMCodec: SpeechCodec {
   deinit {
     gsm_destroy(encoder)
     gsm_destroy(decoder)
+    signal.deallocate()
+    frame.deallocate()
   }
 
-  public func encode(_ frame: [Int16], frameIndex: Int) -> [UInt8] {
-    var input = frame
-    var packet = [UInt8](repeating: 0, count: 33)
-    input.withUnsafeMutableBufferPointer { i in
-      packet.withUnsafeMutableBufferPointer { p in gsm_encode(encoder, i.baseAddress, p.baseAddress) }
-    }
-    return packet
+  public var maxPacketBytes: Int { 33 }
+
+  public func encode(_ frame: UnsafeBufferPointer<Int16>, frameIndex: Int, into packet: UnsafeMutableBufferPointer<UInt8>) -> Int {
+    // gsm_encode takes a non-const signal pointer: give it the codec's own copy.
+    signal.update(from: frame.baseAddress!, count: frameSize)
+    gsm_encode(encoder, signal, packet.baseAddress)
+    return 33
   }
 
-  public func decode(_ packet: [UInt8]?) throws -> [Int16] {
-    guard var bytes = packet, bytes.count == 33 else {
+  public func decode(_ packet: UnsafeBufferPointer<UInt8>?, into output: UnsafeMutableBufferPointer<Int16>) throws {
+    guard let packet, packet.count == 33 else {
       throw CodecError.unsupported(codec: name, detail: "needs a 33-byte frame (no concealment of its own)")
     }
-    var out = [Int16](repeating: 0, count: frameSize)
-    let code = bytes.withUnsafeMutableBufferPointer { b in
-      out.withUnsafeMutableBufferPointer { o in gsm_decode(decoder, b.baseAddress, o.baseAddress) }
-    }
+    frame.update(from: packet.baseAddress!, count: 33)
+    let code = gsm_decode(decoder, frame, output.baseAddress)
     guard code == 0 else {
       throw CodecError.libraryFailed(codec: name, call: "gsm_decode", code: Int(code), message: "invalid frame (bad magic)")
     }
-    return out
   }
 }

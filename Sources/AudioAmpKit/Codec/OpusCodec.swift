@@ -5,7 +5,8 @@ import COpus
 /// Narrowband runs at 8 kHz, mediumband and wideband at 16 kHz, each with the encoder's
 /// bandwidth forced to the one asked. The delay is the encoder's own lookahead
 /// (`OPUS_GET_LOOKAHEAD`, 6.5 ms), which is also the whole decoded-signal delay. A lost packet
-/// is decoded with `opus_decode(NULL)`, libopus' packet-loss concealment.
+/// is decoded with `opus_decode(NULL)`, libopus' packet-loss concealment. The encoder runs at
+/// ``complexity`` (``defaultComplexity`` 5, a phone's setting, unless asked otherwise).
 public final class OpusCodec: SpeechCodec {
   /// Audio bandwidth.
   public enum Bandwidth: String, Sendable, CaseIterable {
@@ -24,10 +25,23 @@ public final class OpusCodec: SpeechCodec {
   public let hasConcealment = true
   private let encoder: OpaquePointer
   private let decoder: OpaquePointer
-  private var buffer = [UInt8](repeating: 0, count: 1500)
+  /// The encoder's complexity, 0 (fastest) … 10 (best).
+  public let complexity: Int
 
-  /// Creates an encoder and decoder pair for `bandwidth` at `bitrateKbps` (6…64).
-  public init(bandwidth: Bandwidth, bitrateKbps: Double) throws {
+  /// Complexity used when none is given: 5, what WebRTC's Opus encoder runs on Android and
+  /// iOS (`kDefaultComplexity` in its `AudioEncoderOpusConfig`; 9 on desktops), so a phone's
+  /// encoder rather than libopus' own default of 9 or 10. Lower complexity drops the
+  /// encoder's costlier analyses (SILK's pitch and noise-shaping search), so the coded speech
+  /// is slightly noisier at the same bit rate.
+  public static let defaultComplexity = 5
+
+  /// Creates an encoder and decoder pair for `bandwidth` at `bitrateKbps` (6…64), the encoder
+  /// at `complexity` (0…10, ``defaultComplexity`` unless given).
+  public init(bandwidth: Bandwidth, bitrateKbps: Double, complexity: Int = OpusCodec.defaultComplexity) throws {
+    guard (0...10).contains(complexity) else {
+      throw CodecError.unsupported(codec: "opus", detail: "complexity \(complexity) is outside 0…10; use 0 (fastest) to 10 (best)")
+    }
+    self.complexity = complexity
     sampleRate = bandwidth == .narrowband ? 8000 : 16000
     frameSize = sampleRate / 50
     var err: Int32 = 0
@@ -50,6 +64,7 @@ public final class OpusCodec: SpeechCodec {
       ("OPUS_SET_BITRATE", audioamp_opus_set_int(enc, OPUS_SET_BITRATE_REQUEST, Int32((bitrateKbps * 1000).rounded()))),
       ("OPUS_SET_BANDWIDTH", audioamp_opus_set_int(enc, OPUS_SET_BANDWIDTH_REQUEST, band)),
       ("OPUS_SET_MAX_BANDWIDTH", audioamp_opus_set_int(enc, OPUS_SET_MAX_BANDWIDTH_REQUEST, band)),
+      ("OPUS_SET_COMPLEXITY", audioamp_opus_set_int(enc, OPUS_SET_COMPLEXITY_REQUEST, Int32(complexity))),
       ("OPUS_GET_LOOKAHEAD", audioamp_opus_get_lookahead(enc, &lookahead)),
     ] where code != OPUS_OK {
       opus_encoder_destroy(enc)
@@ -68,30 +83,24 @@ public final class OpusCodec: SpeechCodec {
     .libraryFailed(codec: "opus", call: call, code: Int(code), message: String(cString: opus_strerror(code)))
   }
 
-  public func encode(_ frame: [Int16], frameIndex: Int) throws -> [UInt8] {
-    let n = frame.withUnsafeBufferPointer { f in
-      buffer.withUnsafeMutableBufferPointer { b in
-        opus_encode(encoder, f.baseAddress!, Int32(frameSize), b.baseAddress!, Int32(b.count))
-      }
-    }
+  public var maxPacketBytes: Int { 1500 }
+
+  public func encode(_ frame: UnsafeBufferPointer<Int16>, frameIndex: Int, into packet: UnsafeMutableBufferPointer<UInt8>) throws -> Int {
+    let n = opus_encode(encoder, frame.baseAddress!, Int32(frameSize), packet.baseAddress!, Int32(packet.count))
     guard n >= 0 else { throw Self.failure("opus_encode", n) }
-    return Array(buffer[0..<Int(n)])
+    return Int(n)
   }
 
-  public func decode(_ packet: [UInt8]?) throws -> [Int16] {
-    var out = [Int16](repeating: 0, count: frameSize)
-    let n = out.withUnsafeMutableBufferPointer { o -> Int32 in
-      if let packet {
-        return packet.withUnsafeBufferPointer { p in
-          opus_decode(decoder, p.baseAddress, Int32(p.count), o.baseAddress!, Int32(frameSize), 0)
-        }
-      }
-      return opus_decode(decoder, nil, 0, o.baseAddress!, Int32(frameSize), 0)
+  public func decode(_ packet: UnsafeBufferPointer<UInt8>?, into output: UnsafeMutableBufferPointer<Int16>) throws {
+    let n: Int32
+    if let packet {
+      n = opus_decode(decoder, packet.baseAddress, Int32(packet.count), output.baseAddress!, Int32(frameSize), 0)
+    } else {
+      n = opus_decode(decoder, nil, 0, output.baseAddress!, Int32(frameSize), 0)
     }
     guard n >= 0 else { throw Self.failure("opus_decode", n) }
     guard Int(n) == frameSize else {
       throw CodecError.libraryFailed(codec: name, call: "opus_decode", code: Int(n), message: "decoded \(n) samples, expected \(frameSize)")
     }
-    return out
   }
 }

@@ -147,6 +147,7 @@ public enum MixJob {
   /// Runs the job. `progress` is called after every batch.
   public static func run(_ options: MixOptions, progress: (MixProgress) -> Void = { _ in }) throws -> MixSummary {
     let started = Date()
+    HeapTuning.keepFreedPages()
     let (recipe, stages) = try prepare(
       recipePath: options.recipePath, noiseLibrary: options.noiseLibrary ?? "noise-library",
       corpus: (options.inputPath, options.inputFormat))
