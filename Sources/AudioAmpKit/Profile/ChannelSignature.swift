@@ -36,7 +36,8 @@ public enum CodecFamily: String, Sendable, CaseIterable, Codable {
 ///   (flat tops), plus any sample at the 16-bit ceiling; reported as a fraction of all samples.
 /// - DC: the mean in dBFS. Hum: the Goertzel power at 50 and 60 Hz and their 2nd and 3rd
 ///   harmonics over the first 30 s, against the mean of the powers 6 and 10 Hz either side; the
-///   family (50 or 60 Hz) with the larger mean line-to-neighbour ratio is reported.
+///   largest of the three line-to-neighbour ratios is the family's, and the family (50 or 60 Hz)
+///   with the larger one is reported.
 enum ChannelSignature {
   struct Result {
     var upperEdgeHz: Double
@@ -112,7 +113,7 @@ enum ChannelSignature {
       dcDBFS: max(-120, Levels.dB(amplitude: abs(mean))), humHz: humHz, humToNeighbourDB: humDB)
   }
 
-  /// (50 or 60, mean line-to-neighbour ratio in dB of that family's first three harmonics).
+  /// (50 or 60, largest line-to-neighbour ratio in dB of that family's first three harmonics).
   static func hum(_ x: [Float], sampleRate: Int) -> (Double, Double) {
     let n = min(x.count, 30 * sampleRate)
     guard n >= sampleRate / 2 else { return (50, 0) }
@@ -131,14 +132,13 @@ enum ChannelSignature {
     }
     var best = (50.0, -Double.infinity)
     for base in [50.0, 60.0] {
-      var ratio = 0.0
+      var ratio = -Double.infinity
       for h in 1...3 {
         let f = base * Double(h)
         let line = goertzel(f)
         let around = [-10.0, -6, 6, 10].map { goertzel(f + $0) }.reduce(0, +) / 4
-        ratio += 10 * log10(line / around)
+        ratio = max(ratio, 10 * log10(line / around))
       }
-      ratio /= 3
       if ratio > best.1 { best = (base, ratio) }
     }
     return best

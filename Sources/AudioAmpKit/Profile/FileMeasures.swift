@@ -41,8 +41,8 @@ public struct FileMeasures: Sendable, Equatable {
   public var dcDBFS: Double
   /// Mains family of the strongest hum lines, 50 or 60 Hz.
   public var humHz: Double
-  /// Mean line-to-neighbour power ratio of that family's first three harmonics, dB (about 0
-  /// without hum, 10 and more with audible hum).
+  /// Largest line-to-neighbour power ratio of that family's first three harmonics, dB (a few
+  /// dB without hum, 10 and more with audible hum).
   public var humDB: Double
   /// Blind RT60, seconds (see ``BlindReverb``).
   public var rt60Seconds: Double?

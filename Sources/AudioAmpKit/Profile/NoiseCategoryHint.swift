@@ -12,8 +12,8 @@ import Foundation
 /// modulation), kept here so the profile does not depend on that work.
 ///
 /// The hint is the category whose prototype (the mean statistics of 4 s segments of its
-/// library files) is nearest in z-scored feature space (each feature divided by its spread over
-/// all library segments). Its confidence is 1 − d₁/d₂, d₁ and d₂ the distances to the nearest
+/// library files) is nearest in z-scored space of the spectral-shape features (each divided by
+/// its spread over all library segments). Its confidence is 1 − d₁/d₂, d₁ and d₂ the distances to the nearest
 /// and second-nearest prototypes (0: a tie, towards 1: unambiguous).
 public struct NoiseCategoryHint: Sendable {
   /// The five statistics, in the order listed above.
@@ -23,6 +23,11 @@ public struct NoiseCategoryHint: Sendable {
   public let prototypes: [(String, Features)]
   /// Spread of each feature over all library segments (the z-score divisor).
   public let scale: Features
+
+  /// The features the hint uses: the spectral shape (centroid, low share, flatness). The level
+  /// spread and fluctuation are reported but not used, since a few pauses between words give
+  /// them a different spread than the long library segments do.
+  static let classifiedFeatures = [0, 1, 3]
 
   /// Names of the five statistics, as written in the profile.
   public static let featureNames = [
@@ -72,9 +77,13 @@ public struct NoiseCategoryHint: Sendable {
   /// The nearest category and the confidence (see the type's summary); nil without prototypes.
   public func classify(_ f: Features) -> (category: String, confidence: Double)? {
     guard !prototypes.isEmpty, f.count == scale.count else { return nil }
-    let d = prototypes.map { name, p in
-      (name, zip(zip(f, p), scale).reduce(0.0) { acc, e in acc + pow((e.0.0 - e.0.1) / e.1, 2) }.squareRoot())
-    }.sorted { $0.1 < $1.1 }
+    var d: [(String, Double)] = []
+    for (name, p) in prototypes {
+      var acc = 0.0
+      for k in Self.classifiedFeatures { acc += pow((f[k] - p[k]) / scale[k], 2) }
+      d.append((name, acc.squareRoot()))
+    }
+    d.sort { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
     let conf = d.count > 1 && d[1].1 > 0 ? 1 - d[0].1 / d[1].1 : 1
     return (d[0].0, conf)
   }
