@@ -7,7 +7,7 @@ import Foundation
 /// the observed level fall faster than the room lets it, while gradual speech offsets make it
 /// fall slower. So: in the 400–3400 Hz band of 10 ms frames, with the noise power (from the
 /// noise-only frames) subtracted, every run that starts at a local maximum inside speech and
-/// falls monotonically (each frame no more than 1 dB above the previous one) until it nears the
+/// falls monotonically (each frame no more than 0.5 dB above the previous one) until it nears the
 /// noise floor is a candidate free decay. A run counts when it lasts at least 50 ms and falls
 /// far enough; its decay rate is the least-squares slope of its level in dB against time over
 /// its last two thirds, from a few dB below its start (skipping the direct sound's and the
@@ -42,13 +42,13 @@ enum BlindReverb {
   static func estimate(
     _ s: FrameSpectra, vad: FrameVAD, skipDB: Double, minDrop: Double, pct: Double, minRuns: Int
   ) -> Estimate? {
-    // A 50 ms moving average in power: the noise's own fluctuations would otherwise end runs
+    // A 30 ms moving average in power: the noise's own fluctuations would otherwise end runs
     // early; an exponential decay keeps its slope under it.
     let raw = s.bandPower(400, 3400)
     let n = raw.count
     var band = raw
     for t in 0..<n {
-      let a = max(0, t - 2), b = min(n - 1, t + 2)
+      let a = max(0, t - 1), b = min(n - 1, t + 1)
       var acc = 0.0
       for u in a...b { acc += raw[u] }
       band[t] = acc / Double(b - a + 1)
@@ -68,7 +68,7 @@ enum BlindReverb {
         continue
       }
       var j = t + 1
-      while j < n, band[j] > floor, db[j] <= db[j - 1] + 1 { j += 1 }
+      while j < n, band[j] > floor, db[j] <= db[j - 1] + 0.5 { j += 1 }
       let drop = db[t] - (db[t + 1..<j].min() ?? db[t])
       if Double(j - t) * dt >= 0.05, drop >= minDrop {
         var xs: [Double] = [], ys: [Double] = []

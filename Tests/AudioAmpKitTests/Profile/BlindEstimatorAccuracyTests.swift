@@ -42,8 +42,10 @@ import Testing
   }
 
   /// (true RT60 s, relative |bias| bound, relative spread bound), clean and with traffic at 10 dB.
+  /// Above about 0.7 s the pauses of 3–5 s utterances are too short for the tail: the estimate
+  /// reads short, and the bounds say so (README, "Profile").
   static let rtCases: [(Double, Double, Double)] = [
-    (0.3, 0.15, 0.15), (0.5, 0.2, 0.2), (0.8, 0.35, 0.25), (1.2, 0.5, 0.3),
+    (0.3, 0.2, 0.25), (0.5, 0.15, 0.2), (0.8, 0.35, 0.3), (1.2, 0.5, 0.3),
   ]
 
   @Test(arguments: rtCases)
