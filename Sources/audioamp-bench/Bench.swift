@@ -78,6 +78,7 @@ struct Bench: ParsableCommand {
       try CodecBench.report(repeats: repeats)
     }
     try effectFigures(corpus: "\(work)/corpus", files: files, rate: rate, totalSeconds: totalSeconds)
+    try ProfileBench.report(speech: speech, corpus: "\(work)/corpus", repeats: repeats)
 
     // The phone pipeline through the real CLI code path (read, effects, write, manifest).
     let recipe = """

@@ -1,0 +1,233 @@
+import Foundation
+
+/// Likely codec family of a recording, from its spectrum alone.
+public enum CodecFamily: String, Sendable, CaseIterable, Codable {
+  /// Wideband, no codec signature found.
+  case none
+  /// Narrowband (≤ 4.4 kHz) without the GSM signature: G.711, AMR-NB or an analogue telephone
+  /// band (these are not told apart).
+  case telephone
+  /// Narrowband with the GSM full-rate regular-pulse signature (see ``ChannelSignature``).
+  case gsm
+  /// A steep low-pass well below Nyquist but above 4.4 kHz, as MP3 encoders apply.
+  case mp3
+
+  /// The `codec` recipe name that makes this family (`none` has none).
+  public var recipeCodecName: String? {
+    switch self {
+    case .none: return nil
+    case .telephone: return "g711"
+    case .gsm: return "gsm-fr"
+    case .mp3: return "mp3"
+    }
+  }
+}
+
+/// Channel measures: band edges, narrowband and codec family, clipping, DC and mains hum.
+///
+/// - Band edges come from the long-term average spectrum of the frames (±3-bin smoothing, as
+///   ``Bandwidth``): the upper edge is the highest frequency within 40 dB of the spectrum's
+///   maximum, the lower edge the lowest frequency above 20 Hz within 30 dB of it.
+/// - Narrowband: a rate of 8 kHz or less, or an upper edge at or below 4.4 kHz.
+/// - GSM: the lattice score of ``latticeScore(_:sampleRate:)`` at or above ``gsmThreshold``
+///   on a narrowband file. AMR-NB and G.711 leave no comparably cheap blind signature and are
+///   reported together as `telephone`.
+/// - Clipping: samples in runs of two or more consecutive samples at ≥ 99.8 % of the file's peak
+///   (flat tops), plus any sample at the 16-bit ceiling; reported as a fraction of all samples.
+/// - DC: the mean in dBFS. Hum: the Goertzel power at 50 and 60 Hz and their 2nd and 3rd
+///   harmonics over the first 30 s, against the mean of the powers 6 and 10 Hz either side; the
+///   largest of the three line-to-neighbour ratios is the family's, and the family (50 or 60 Hz)
+///   with the larger one is reported.
+enum ChannelSignature {
+  struct Result {
+    var upperEdgeHz: Double
+    var lowerEdgeHz: Double
+    var narrowband: Bool
+    var gsmLatticeScore: Double
+    var family: CodecFamily
+    var clippedFraction: Double
+    var dcDBFS: Double
+    var humHz: Double
+    var humToNeighbourDB: Double
+  }
+
+  /// Lattice score at or above which a narrowband file is called GSM (measured: GSM-coded
+  /// corpus speech 0.046–0.104, clean, G.711, AMR-NB and MP3 at most 0.016).
+  static let gsmThreshold = 0.03
+
+  static func measure(_ x: [Float], _ s: FrameSpectra, vad: FrameVAD) -> Result {
+    let rate = s.sampleRate
+    let nyq = Double(rate) / 2
+    let ltas = s.meanSpectrum()
+    var smooth = ltas
+    for k in 0..<ltas.count {
+      let a = max(0, k - 3), b = min(ltas.count - 1, k + 3)
+      var acc = 0.0
+      for u in a...b { acc += ltas[u] }
+      smooth[k] = acc / Double(b - a + 1)
+    }
+    let peak = smooth.max() ?? 0
+    var upper = 0.0, lower = 0.0
+    if peak > 0 {
+      let lim = peak * 1e-4
+      if let last = smooth.lastIndex(where: { $0 >= lim }) { upper = Double(last) * s.binHz }
+      let lim30 = peak * 1e-3
+      let first = Int((20 / s.binHz).rounded(.up))
+      if first < smooth.count, let f = smooth[first...].firstIndex(where: { $0 >= lim30 }) {
+        lower = Double(f) * s.binHz
+      }
+    }
+    let narrow = rate <= 8000 || (upper > 0 && upper <= 4400)
+    let lattice = narrow ? latticeScore(x, sampleRate: rate) : 0
+    var family = CodecFamily.none
+    if narrow {
+      family = lattice >= gsmThreshold ? .gsm : .telephone
+    } else if upper > 4400 && upper < 0.94 * nyq {
+      let k = Int((upper / s.binHz).rounded())
+      let d = Int((300 / s.binHz).rounded())
+      if k - d >= 0, k + d < smooth.count, powerDB(smooth[k - d]) - powerDB(smooth[k + d]) >= 25 {
+        family = .mp3
+      }
+    }
+    // Clipping: flat tops at the peak, or samples at the 16-bit ceiling.
+    let pk = Levels.peak(x)
+    var clipped = 0
+    if pk > 0 {
+      let lvl = pk * 0.998
+      var run = 0
+      for v in x {
+        if abs(v) >= lvl { run += 1 } else {
+          if run >= 2 { clipped += run } else if run == 1 && pk >= AudioInspection.clipThreshold { clipped += 1 }
+          run = 0
+        }
+      }
+      if run >= 2 || (run == 1 && pk >= AudioInspection.clipThreshold) { clipped += run }
+    }
+    var mean = 0.0
+    for v in x { mean += Double(v) }
+    mean /= Double(max(1, x.count))
+    let (humHz, humDB) = hum(x, sampleRate: rate)
+    return Result(
+      upperEdgeHz: upper, lowerEdgeHz: lower, narrowband: narrow, gsmLatticeScore: lattice,
+      family: family, clippedFraction: x.isEmpty ? 0 : Double(clipped) / Double(x.count),
+      dcDBFS: max(-120, Levels.dB(amplitude: abs(mean))), humHz: humHz, humToNeighbourDB: humDB)
+  }
+
+  /// (50 or 60, largest line-to-neighbour ratio in dB of that family's first three harmonics).
+  static func hum(_ x: [Float], sampleRate: Int) -> (Double, Double) {
+    let n = min(x.count, 30 * sampleRate)
+    guard n >= sampleRate / 2 else { return (50, 0) }
+    func goertzel(_ f: Double) -> Double {
+      let w = 2 * Double.pi * f / Double(sampleRate)
+      let c = 2 * cos(w)
+      var s1 = 0.0, s2 = 0.0
+      x.withUnsafeBufferPointer { xs in
+        for i in 0..<n {
+          let s0 = Double(xs[i]) + c * s1 - s2
+          s2 = s1
+          s1 = s0
+        }
+      }
+      return max(s1 * s1 + s2 * s2 - c * s1 * s2, 1e-30)
+    }
+    var best = (50.0, -Double.infinity)
+    for base in [50.0, 60.0] {
+      var ratio = -Double.infinity
+      for h in 1...3 {
+        let f = base * Double(h)
+        let line = goertzel(f)
+        let around = [-10.0, -6, 6, 10].map { goertzel(f + $0) }.reduce(0, +) / 4
+        ratio = max(ratio, 10 * log10(line / around))
+      }
+      if ratio > best.1 { best = (base, ratio) }
+    }
+    return best
+  }
+}
+
+extension ChannelSignature {
+  /// GSM full-rate lattice score: how much of the LPC residual's energy, in 5 ms blocks at
+  /// 8 kHz, sits on one of the three sample phases n mod 3.
+  ///
+  /// GSM 06.10's regular-pulse excitation keeps every third residual sample in each 40-sample
+  /// subframe (ETSI GSM 06.10 §3.1.20), so after inverse LPC filtering (order 8, autocorrelation
+  /// method, 20 ms frames) a GSM-decoded signal's residual concentrates on one phase per
+  /// subframe; for other audio the three phases share it about equally. Audio above 8 kHz is
+  /// decimated by taking every (rate/8000)-th sample, trying each starting phase (the codec
+  /// chain's 8 kHz samples survive band-limited interpolation on one of them), and the best
+  /// phase is kept. The score is the mean over the loudest half of the 40-sample blocks of
+  /// max-phase energy / block energy, minus the same for blocks shifted by 20 samples
+  /// (which straddle two subframes), so misaligned or non-GSM audio reads near 0.
+  static func latticeScore(_ x: [Float], sampleRate: Int) -> Double {
+    guard sampleRate % 8000 == 0 else { return 0 }
+    let step = sampleRate / 8000
+    var best = -1.0
+    for phase in 0..<step {
+      var y: [Double] = []
+      y.reserveCapacity(x.count / step + 1)
+      var i = phase
+      while i < x.count { y.append(Double(x[i])); i += step }
+      best = max(best, latticeScore8k(y))
+    }
+    return max(best, 0)
+  }
+
+  static func latticeScore8k(_ y: [Double]) -> Double {
+    let frame = 160, order = 8
+    guard y.count >= 4 * frame else { return 0 }
+    var e = [Double](repeating: 0, count: y.count)
+    var t = 0
+    while t + frame <= y.count {
+      // Autocorrelation over a 240-sample Hann window centred on the frame.
+      let a0 = max(0, t - 40), a1 = min(y.count, t + frame + 40)
+      let len = a1 - a0
+      var w = [Double](repeating: 0, count: len)
+      for n in 0..<len { w[n] = y[a0 + n] * (0.5 - 0.5 * cos(2 * Double.pi * (Double(n) + 0.5) / Double(len))) }
+      var r = [Double](repeating: 0, count: order + 1)
+      for k in 0...order { for n in k..<len { r[k] += w[n] * w[n - k] } }
+      guard r[0] > 1e-12 else { t += frame; continue }
+      r[0] *= 1.0001
+      var a = [Double](repeating: 0, count: order + 1)
+      a[0] = 1
+      var err = r[0]
+      for m in 1...order {
+        var acc = r[m]
+        for k in 1..<m { acc += a[k] * r[m - k] }
+        let k = -acc / err
+        var na = a
+        for j in 1..<m { na[j] = a[j] + k * a[m - j] }
+        na[m] = k
+        a = na
+        err *= (1 - k * k)
+        if err <= 0 { break }
+      }
+      for n in t..<(t + frame) {
+        var v = y[n]
+        for k in 1...order where n - k >= 0 { v += a[k] * y[n - k] }
+        e[n] = v
+      }
+      t += frame
+    }
+    func score(offset: Int) -> Double {
+      var blocks: [(Double, Double)] = []
+      var b = offset
+      while b + 40 <= e.count {
+        var p = [0.0, 0.0, 0.0]
+        for n in b..<(b + 40) { p[n % 3] += e[n] * e[n] }
+        let tot = p[0] + p[1] + p[2]
+        if tot > 0 { blocks.append((tot, p.max()! / tot)) }
+        b += 40
+      }
+      guard !blocks.isEmpty else { return 0 }
+      blocks.sort { $0.0 > $1.0 }
+      let top = blocks.prefix(max(1, blocks.count / 2))
+      return top.reduce(0) { $0 + $1.1 } / Double(top.count)
+    }
+    var bestAligned = 0.0, bestShifted = 0.0
+    for o in stride(from: 0, to: 40, by: 4) {
+      let s = score(offset: o)
+      if s > bestAligned { bestAligned = s; bestShifted = score(offset: (o + 20) % 40) }
+    }
+    return bestAligned - bestShifted
+  }
+}
