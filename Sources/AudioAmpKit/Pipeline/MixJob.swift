@@ -488,7 +488,7 @@ struct Renderer: Sendable {
         records.append(clipRecord)
         warnings.add("outputs would have clipped and were brought under full scale (clip_guard: \(clipGuard.rawValue)); see their clip_guard entries in the manifest")
       }
-      let id = Renderer.outputID(u.id, variant: variant)
+      let id = format.outputID(for: u, variant: variant)
       let (relative, fileFormat) = format.audioLocation(outputID: id, source: u)
       let path = (outputDirectory as NSString).appendingPathComponent(relative)
       try folders.ensure((path as NSString).deletingLastPathComponent)

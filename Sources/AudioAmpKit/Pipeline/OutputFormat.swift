@@ -9,7 +9,8 @@ public enum OutputFormat: String, Sendable, CaseIterable {
   /// As jsonl, plus a Kaldi data directory in DIR: `wav.scp`, `text`, `utt2spk`, `spk2utt`,
   /// and `ctm` when the outputs carry word timings.
   case kaldi
-  /// A LibriSpeech tree: `DIR/<speaker>/<chapter>/<id>.flac` and `<speaker>-<chapter>.trans.txt`.
+  /// A LibriSpeech tree: `DIR/<speaker>/<chapter>/<id>.flac` and `<speaker>-<chapter>.trans.txt`;
+  /// output ids are `<speaker>-<chapter>-<utterance>` whatever the input (`LibriSpeechNaming`).
   case librispeech
   /// Common Voice: `DIR/clips/<id>.mp3` and `DIR/train.tsv`.
   case commonvoice
@@ -29,7 +30,7 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     switch self {
     case .jsonl, .kaldi: return ("audio/\(file).wav", .wav16)
     case .librispeech:
-      let (spk, chapter) = OutputFormat.librispeechDirs(sourceID: source.id, speaker: source.speaker)
+      let (spk, chapter) = LibriSpeechNaming.folders(ofOutputID: id)
       return ("\(spk)/\(chapter)/\(file).flac", .flac16)
     case .commonvoice: return ("clips/\(file).mp3", .mp3)
     case .audiofolder: return ("data/\(file).wav", .wav16)
@@ -37,15 +38,11 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     }
   }
 
-  /// LibriSpeech ids are `<speaker>-<chapter>-<utterance>`; other ids go under their speaker
-  /// (or `unknown`) and chapter `0`.
-  static func librispeechDirs(sourceID: String, speaker: String?) -> (String, String) {
-    let parts = sourceID.split(separator: "-", omittingEmptySubsequences: false)
-    if parts.count >= 3, parts[0].allSatisfy(\.isNumber), parts[1].allSatisfy(\.isNumber), !parts[0].isEmpty, !parts[1].isEmpty {
-      return (String(parts[0]), String(parts[1]))
-    }
-    let spk = (speaker ?? "unknown").map { $0 == "/" || $0 == " " ? "_" : $0 }
-    return (String(spk), "0")
+  /// The output id for `variant` of `source`: `<source id>__v<variant>`, except in a
+  /// LibriSpeech tree, whose readers need `<speaker>-<chapter>-<utterance>` (`LibriSpeechNaming`).
+  public func outputID(for source: Utterance, variant: Int) -> String {
+    self == .librispeech
+      ? LibriSpeechNaming.outputID(for: source, variant: variant) : Renderer.outputID(source.id, variant: variant)
   }
 
   /// Builds this format's index files in `directory` from the finished `manifest.jsonl`, reading
