@@ -249,11 +249,26 @@ public final class SoundFile {
         throw AudioFileError.writeFailed(path: path, reason: "cannot set an MP3 bit rate of \(kbps) kbit/s at \(sampleRate) Hz")
       }
     }
+    errno = 0
     let written = samples.withUnsafeBufferPointer {
       sf_writef_float(h, $0.baseAddress, sf_count_t(samples.count))
     }
+    var full = errno == ENOSPC
     let writeError = written != sf_count_t(samples.count) ? String(cString: sf_strerror(h)) : nil
+    errno = 0
     let closeResult = sf_close(h)
+    full = full || errno == ENOSPC
+    // libsndfile buffers: a full disk can show only at close, or as a short file with no error
+    // at all, so the size on disk is checked too (a WAV must hold its 44-byte header).
+    if writeError == nil, closeResult == 0, !full, let size = (try? FileManager.default.attributesOfItem(atPath: tmp))?[.size] as? Int,
+      format == .wav16, size < 44 + 2 * samples.count
+    {
+      full = true
+    }
+    if full || writeError?.contains("No space") == true {
+      unlink(tmp)
+      throw AudioFileError.diskFull(path: path)
+    }
     if let e = writeError ?? (closeResult != 0 ? "close failed (disk full?)" : nil) {
       unlink(tmp)
       throw AudioFileError.writeFailed(path: path, reason: e)
