@@ -4,6 +4,7 @@
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]   default: 30 s each, every target
 #   scripts/fuzz.sh --replay                replay seeds and saved crashes without the fuzzer
+#   FUZZ_RUNS=100000 scripts/fuzz.sh 3600   a campaign: each target stops after 100,000 inputs
 #
 # A crash (or a leak, an allocation over -malloc_limit_mb, a timeout) stops that target and
 # leaves the input in fuzz/crashes/<target>/: turn it into a regression test. New coverage found
@@ -37,7 +38,7 @@ bin=$(swift build --product audioamp-fuzz --build-path "$build" \
 
 report=.build/fuzz-report.tsv
 [[ -f $report ]] || printf "date\ttarget\tseconds\tinputs\texec_per_s\tresult\n" > "$report"
-scratch=$(mktemp -d)
+scratch=$(mktemp -d -p "$([[ -d /dev/shm && -w /dev/shm ]] && echo /dev/shm || echo /tmp)")
 trap 'rm -rf "$scratch"' EXIT
 failed=0
 for t in "${targets[@]}"; do
@@ -49,7 +50,7 @@ for t in "${targets[@]}"; do
   AUDIOAMP_FUZZ_TARGET=$t AUDIOAMP_FUZZ_SCRATCH=$scratch ASAN_OPTIONS=detect_leaks=0 \
     nice -n 10 "$bin" "$corpus" "fuzz/seeds/$t" -max_total_time="$seconds" -timeout=10 \
     -rss_limit_mb=2048 -malloc_limit_mb=1024 -max_len=65536 -artifact_prefix="$crashes/" \
-    -print_final_stats=1 >"$log" 2>&1
+    -print_final_stats=1 ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} >"$log" 2>&1
   rc=$?
   set -e
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)

@@ -11,13 +11,30 @@ import Foundation
     return name
   }()
 
-  /// libFuzzer's entry point: one input per call (built with `-sanitize=fuzzer`, see
-  /// `scripts/fuzz.sh`).
+  /// libFuzzer's per-input callback (built with `-sanitize=fuzzer`, see `scripts/fuzz.sh`).
   @_cdecl("LLVMFuzzerTestOneInput")
   public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let data = bytes.map { Data(bytes: $0, count: size) } ?? Data()
     _ = FuzzTargets.run(fuzzTarget, data)
     return 0
+  }
+
+  /// libFuzzer's driver, which parses the usual libFuzzer flags and runs the campaign.
+  @_silgen_name("LLVMFuzzerRunDriver")
+  func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+  ) -> CInt
+
+  /// SwiftPM makes an executable's `main` an alias of `<module>_main`; libFuzzer's own `main`
+  /// is then not linked, so this one hands over to its driver.
+  @_cdecl("audioamp_fuzz_main")
+  public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    _ = fuzzTarget
+    var c = argc
+    var v = argv
+    return runFuzzerDriver(&c, &v, fuzzOneInput)
   }
 
 #else

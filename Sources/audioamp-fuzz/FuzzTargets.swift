@@ -112,8 +112,8 @@ enum FuzzTargets {
     write(p[1], paths.checkpoint)
     write(p[2], paths.manifest)
     _ = StateFile.read(paths.checkpoint).flatMap(Checkpoint.init(json:))
-    _ = try? MixJob.openRun(paths, fingerprint: fp, overwrite: false, keepGoing: true, info: [])
-    _ = try? MixJob.openRun(paths, fingerprint: fp, overwrite: false, keepGoing: false, info: [])
+    let keepGoing = (p[0].first ?? 0) & 2 == 0
+    _ = try? MixJob.openRun(paths, fingerprint: fp, overwrite: false, keepGoing: keepGoing, info: [])
   }
 
   /// Reads every entry of the corpus at `path` as format `format`.

@@ -132,7 +132,8 @@ public enum OutputFormat: String, Sendable, CaseIterable {
       }
       try open?.file.commit()
     case .commonvoice:
-      let columns = ["client_id", "path", "sentence", "up_votes", "down_votes", "age", "gender", "accents", "locale", "segment"]
+      // Common Voice 15+ columns that readers index by name (lhotse reads `variant`).
+      let columns = ["client_id", "path", "sentence", "up_votes", "down_votes", "age", "gender", "accents", "variant", "locale", "segment"]
       let tsv = try IndexFile(dir.appendingPathComponent("train.tsv"))
       tsv.add(columns.joined(separator: "\t"))
       try rows { v in
@@ -142,6 +143,8 @@ public enum OutputFormat: String, Sendable, CaseIterable {
           case "client_id": return v["speaker"]?.stringValue ?? ""
           case "path": return (field(v, "audio_filepath") as NSString).lastPathComponent
           case "sentence": return field(v, "text")
+          // The manifest's `variant` is audioamp's variant index, not Common Voice's dialect.
+          case "variant": return ""
           default: return v[c]?.stringValue ?? v[c].map { JSONValue.format($0.numberValue ?? 0) } ?? ""
           }
         }

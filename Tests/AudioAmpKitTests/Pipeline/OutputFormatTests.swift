@@ -32,8 +32,8 @@ import Testing
     #expect(try read(dir + "/metadata.csv") == "file_name,transcription,speaker_id\naudio/b__v0.wav,\"tab\there, \"\"quoted\"\"\",s2\naudio/B__v0.wav,upper,s1\naudio/a__v1.wav,,s2\n")
     try OutputFormat.commonvoice.buildIndex(directory: dir)
     let tsv = try read(dir + "/train.tsv").split(separator: "\n", omittingEmptySubsequences: false)
-    #expect(tsv[0] == "client_id\tpath\tsentence\tup_votes\tdown_votes\tage\tgender\taccents\tlocale\tsegment")
-    #expect(tsv[1] == "s2\tb__v0.wav\ttab here, \"quoted\"\t\t\t\tfemale\t\t\t")
+    #expect(tsv[0] == "client_id\tpath\tsentence\tup_votes\tdown_votes\tage\tgender\taccents\tvariant\tlocale\tsegment")
+    #expect(tsv[1] == "s2\tb__v0.wav\ttab here, \"quoted\"\t\t\t\tfemale\t\t\t\t")
     try OutputFormat.folder.buildIndex(directory: dir)
     #expect(try read(dir + "/audio/B__v0.txt") == "upper\n")
   }
