@@ -229,8 +229,13 @@ public final class SoundFile {
       throw AudioFileError.writeFailed(
         path: path, reason: "this libsndfile cannot write \(format) at \(sampleRate) Hz")
     }
+    // Room for the samples as 16-bit PCM plus headers: the most any of these formats needs.
+    let needed = 2 * samples.count + 65536
     guard let h = sf_open(tmp, Int32(SFM_WRITE), &sfinfo) else {
-      throw AudioFileError.writeFailed(path: path, reason: String(cString: sf_strerror(nil)))
+      let reason = String(cString: sf_strerror(nil))
+      unlink(tmp)
+      if errno == ENOSPC || SoundFile.outOfSpace(near: path, needing: needed) { throw AudioFileError.diskFull(path: path) }
+      throw AudioFileError.writeFailed(path: path, reason: reason)
     }
     var clip: Int32 = Int32(SF_TRUE)
     _ = sf_command(h, Int32(SFC_SET_CLIPPING), &clip, 0)
@@ -265,7 +270,9 @@ public final class SoundFile {
     {
       full = true
     }
-    if full || writeError?.contains("No space") == true {
+    if full || writeError?.contains("No space") == true
+      || ((writeError != nil || closeResult != 0) && SoundFile.outOfSpace(near: path, needing: needed))
+    {
       unlink(tmp)
       throw AudioFileError.diskFull(path: path)
     }
@@ -275,9 +282,22 @@ public final class SoundFile {
     }
     if rename(tmp, path) != 0 {
       let reason = String(cString: strerror(errno))
+      let noSpace = errno == ENOSPC
       unlink(tmp)
+      if noSpace { throw AudioFileError.diskFull(path: path) }
       throw AudioFileError.writeFailed(path: path, reason: reason)
     }
+  }
+
+  /// True when the file system holding `path` has fewer than `bytes` bytes free for this user.
+  ///
+  /// libsndfile does not always pass ENOSPC on (a buffered write fails at close, errno already
+  /// overwritten), so after a failed write the free space is asked for directly.
+  static func outOfSpace(near path: String, needing bytes: Int) -> Bool {
+    var st = statvfs()
+    let dir = (path as NSString).deletingLastPathComponent
+    guard statvfs(dir.isEmpty ? "." : dir, &st) == 0 else { return false }
+    return UInt64(st.f_bavail) * UInt64(st.f_frsize) < UInt64(bytes)
   }
 
   /// The libsndfile version string, e.g. "libsndfile-1.2.0".

@@ -538,6 +538,7 @@ final class FolderCache: @unchecked Sendable {
     do {
       try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     } catch {
+      if SoundFile.outOfSpace(near: path, needing: 65536) { throw AudioFileError.diskFull(path: path) }
       throw CorpusError.badOutput(path: path, detail: "cannot create an output folder (\(error.localizedDescription)); check the output disk")
     }
     made.insert(path)

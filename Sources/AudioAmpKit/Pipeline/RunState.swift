@@ -174,6 +174,12 @@ enum StateFile {
     let tmp = path + ".tmp-\(getpid())"
     let data = Data(text.utf8)
     guard FileManager.default.createFile(atPath: tmp, contents: data) else {
+      unlink(tmp)
+      if SoundFile.outOfSpace(near: path, needing: data.count + 65536) {
+        throw CorpusError.badOutput(
+          path: path,
+          detail: "cannot write run state: the disk is full (No space left on device); free some space and run the same command again to resume from the last checkpoint")
+      }
       throw CorpusError.badOutput(path: path, detail: "cannot write run state; check the folder is writable")
     }
     if let h = FileHandle(forWritingAtPath: tmp) {
