@@ -51,6 +51,9 @@ let package = Package(
       dependencies: [
         "AudioAmpKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    // Fuzz targets (scripts/fuzz.sh builds them with -sanitize=fuzzer,address and
+    // -DAUDIOAMP_FUZZ); a plain build gives a driver that replays saved inputs.
+    .executableTarget(name: "audioamp-fuzz", dependencies: ["AudioAmpKit"]),
     // Test helpers shared by both suites (finding the Python peer tools, running them).
     .target(name: "AudioAmpTestSupport", path: "Tests/Support"),
     .testTarget(name: "AudioAmpKitTests", dependencies: ["AudioAmpKit", "CSampleRate", "AudioAmpTestSupport"]),

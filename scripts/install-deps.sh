@@ -6,8 +6,9 @@ set -euo pipefail
 # Build: FFTW, libsamplerate and libsndfile (FFT core, resampling, audio I/O), the speech codecs
 # (libgsm, opencore-amr, libopus), zlib (spectrogram PNGs, gzip of Lhotse Shar cuts), libarchive
 # (tar shards: WebDataset, NeMo tarred, Lhotse Shar), and pkg-config to find them.
-# Tests: sox makes a few fixtures and is the reference codec chain; chromium opens the review page.
-packages=(libfftw3-dev libsamplerate0-dev libsndfile1-dev libgsm1-dev libopencore-amrnb-dev libopus-dev zlib1g-dev libarchive-dev pkg-config sox chromium python3-venv)
+# Tests: sox makes a few fixtures and is the reference codec chain; chromium opens the review page;
+# ffmpeg's libraries let torchcodec (datasets' audio backend) read audiofolder outputs back.
+packages=(libfftw3-dev libsamplerate0-dev libsndfile1-dev libgsm1-dev libopencore-amrnb-dev libopus-dev zlib1g-dev libarchive-dev pkg-config sox chromium python3-venv ffmpeg)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -134,6 +134,7 @@ struct Mix: ParsableCommand {
     o.countEntries = !quiet
     var lastLog = Date.distantPast
     let summary: MixSummary
+    StopSignal.install()
     do {
       summary = try MixJob.run(o) { p in
         guard !quiet else { return }
@@ -147,6 +148,9 @@ struct Mix: ParsableCommand {
       if terminal && !quiet { FileHandle.standardError.write(Data("\n".utf8)) }
     } catch let e as RecipeError {
       fail(e.description, code: 2)
+    } catch let e as MixInterrupted {
+      if terminal && !quiet { FileHandle.standardError.write(Data("\n".utf8)) }
+      fail(e.description, code: 128 + e.signal)
     } catch let e as MixStopped {
       for w in e.summary.warnings { warn("warning: \(w)") }
       fail(e.description, code: 1)

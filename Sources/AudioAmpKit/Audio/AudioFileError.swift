@@ -14,6 +14,9 @@ public enum AudioFileError: Error, Sendable, CustomStringConvertible, Equatable 
   case writeFailed(path: String, reason: String)
   /// A request outside the file (offset past the end, negative duration).
   case badRange(path: String, detail: String)
+  /// The output disk is full (ENOSPC); nothing was left under the final name. A run stops on
+  /// this even with `--keep-going`, since every later output would fail the same way.
+  case diskFull(path: String)
 
   public var description: String {
     switch self {
@@ -31,6 +34,25 @@ public enum AudioFileError: Error, Sendable, CustomStringConvertible, Equatable 
       return "\(path): cannot write (\(reason)); check that the output folder exists, is writable and has free space"
     case .badRange(let path, let detail):
       return "\(path): \(detail)"
+    case .diskFull(let path):
+      return "\(path): cannot write: the disk is full (No space left on device); nothing was left under this name. Free some space and run the same command again to resume"
+    }
+  }
+}
+
+extension AudioFileError {
+  /// True for `.diskFull`.
+  public var isDiskFull: Bool {
+    if case .diskFull = self { return true }
+    return false
+  }
+
+  /// The file concerned.
+  public var path: String {
+    switch self {
+    case .missing(let p), .cannotOpen(let p, _), .truncated(let p, _, _), .empty(let p), .readFailed(let p, _),
+      .writeFailed(let p, _), .badRange(let p, _), .diskFull(let p):
+      return p
     }
   }
 }

@@ -21,8 +21,11 @@ public enum AudioLoader {
       throw AudioFileError.truncated(path: path, expectedFrames: file.info.frames, readFrames: file.info.frames)
     }
     let rate = file.info.sampleRate
-    let start = Int((offsetSeconds * Double(rate)).rounded())
-    guard offsetSeconds >= 0, start < file.info.frames else {
+    // Offsets and durations come from manifests: check them as numbers before any conversion to
+    // Int (which would trap on NaN, infinity or 1e300).
+    guard offsetSeconds.isFinite, offsetSeconds >= 0, offsetSeconds < file.info.durationSeconds + 1,
+      case let start = Int((offsetSeconds * Double(rate)).rounded()), start < file.info.frames
+    else {
       throw AudioFileError.badRange(
         path: path,
         detail: String(
@@ -31,8 +34,15 @@ public enum AudioLoader {
     }
     var count = file.info.frames - start
     if let d = durationSeconds {
-      guard d > 0 else {
-        throw AudioFileError.badRange(path: path, detail: "segment duration \(d) s must be positive")
+      guard d.isFinite, d > 0 else {
+        throw AudioFileError.badRange(path: path, detail: "segment duration \(d) s must be a positive number")
+      }
+      guard d <= file.info.durationSeconds + 1 else {
+        throw AudioFileError.badRange(
+          path: path,
+          detail: String(
+            format: "segment %.3f–%.3f s runs past the end of the file (%.3f s long)", offsetSeconds,
+            offsetSeconds + d, file.info.durationSeconds))
       }
       let want = Int((d * Double(rate)).rounded())
       // Manifests round durations; a request at most 10 ms past the end is taken as "to the end".

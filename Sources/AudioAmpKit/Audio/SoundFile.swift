@@ -60,6 +60,11 @@ public final class SoundFile {
   private var handle: OpaquePointer?
   private var interleaved: [Float] = []
 
+  /// Sample rates a file may declare (Hz); anything else is taken as a damaged header.
+  public static let plausibleRates = 1000...768_000
+  /// Most channels a file may declare (libsndfile's own limit is 1024).
+  public static let maxChannels = 256
+
   /// Opens `path` for reading. Throws `AudioFileError.missing` or `.cannotOpen` (with
   /// libsndfile's own message) and `.empty` for a file with no frames.
   public init(readingFrom path: String) throws {
@@ -88,6 +93,23 @@ public final class SoundFile {
       sf_close(h)
       handle = nil
       throw AudioFileError.empty(path: path)
+    }
+    // libsndfile reports SF_COUNT_MAX when it cannot find the length (an Ogg stream whose last
+    // page is damaged or missing): such a file is damaged, and its length must not be used.
+    if sfinfo.frames == sf_count_t.max {
+      sf_close(h)
+      handle = nil
+      throw AudioFileError.cannotOpen(
+        path: path, reason: "its length cannot be determined (damaged or cut-off stream: the last Ogg page or the length field is missing)")
+    }
+    // A damaged header can declare any rate or channel count; neither is used to size memory
+    // (reads are chunked), but an absurd rate would turn resampling into a huge allocation.
+    if !SoundFile.plausibleRates.contains(info.sampleRate) || info.channels > SoundFile.maxChannels {
+      sf_close(h)
+      handle = nil
+      throw AudioFileError.cannotOpen(
+        path: path,
+        reason: "header declares \(info.sampleRate) Hz and \(info.channels) channels; audioamp reads \(SoundFile.plausibleRates.lowerBound)–\(SoundFile.plausibleRates.upperBound) Hz and at most \(SoundFile.maxChannels) channels, so the header is damaged")
     }
   }
 
@@ -124,35 +146,49 @@ public final class SoundFile {
     }
   }
 
+  /// Frames decoded per libsndfile call: the most memory a read commits ahead of the data.
+  static let chunkFrames = 1 << 16
+
   /// Reads up to `count` frames from the current position, downmixed to mono. Returns fewer
   /// only at the end of the file.
+  ///
+  /// `count` is a bound, never an allocation: the data is decoded in chunks of `chunkFrames`
+  /// and the result grows only as frames arrive, so a damaged header that declares billions of
+  /// frames costs no more memory than the samples the file really holds.
   public func readMono(count: Int) throws -> [Float] {
     guard let h = handle else { throw AudioFileError.readFailed(path: path, reason: "file is closed") }
     guard count > 0 else { return [] }
     let ch = info.channels
-    if ch == 1 {
-      var out = [Float](repeating: 0, count: count)
-      let got = out.withUnsafeMutableBufferPointer { sf_readf_float(h, $0.baseAddress, sf_count_t(count)) }
-      if got < 0 { throw AudioFileError.readFailed(path: path, reason: String(cString: sf_strerror(h))) }
-      if Int(got) < count { out.removeLast(count - Int(got)) }
-      return out
-    }
-    if interleaved.count < count * ch { interleaved = [Float](repeating: 0, count: count * ch) }
-    let got = interleaved.withUnsafeMutableBufferPointer {
-      sf_readf_float(h, $0.baseAddress, sf_count_t(count))
-    }
-    if got < 0 { throw AudioFileError.readFailed(path: path, reason: String(cString: sf_strerror(h))) }
-    let frames = Int(got)
-    var out = [Float](repeating: 0, count: frames)
+    let chunk = min(count, SoundFile.chunkFrames)
+    if interleaved.count < chunk * ch { interleaved = [Float](repeating: 0, count: chunk * ch) }
+    var out: [Float] = []
+    out.reserveCapacity(chunk)
     let scale = 1 / Float(ch)
-    interleaved.withUnsafeBufferPointer { src in
-      out.withUnsafeMutableBufferPointer { dst in
-        for i in 0..<frames {
-          var acc: Float = 0
-          for c in 0..<ch { acc += src[i * ch + c] }
-          dst[i] = acc * scale
+    while out.count < count {
+      let want = min(chunk, count - out.count)
+      let got = interleaved.withUnsafeMutableBufferPointer {
+        sf_readf_float(h, $0.baseAddress, sf_count_t(want))
+      }
+      if got < 0 { throw AudioFileError.readFailed(path: path, reason: String(cString: sf_strerror(h))) }
+      // libsndfile never returns more than asked; a decoder that did would be a library bug,
+      // and is treated as a read failure rather than trusted.
+      guard got <= want else {
+        throw AudioFileError.readFailed(path: path, reason: "decoder returned \(got) frames for \(want) asked")
+      }
+      let frames = Int(got)
+      if frames == 0 { break }
+      interleaved.withUnsafeBufferPointer { src in
+        if ch == 1 {
+          out.append(contentsOf: src[0..<frames])
+        } else {
+          for i in 0..<frames {
+            var acc: Float = 0
+            for c in 0..<ch { acc += src[i * ch + c] }
+            out.append(acc * scale)
+          }
         }
       }
+      if frames < want { break }
     }
     return out
   }
@@ -193,8 +229,13 @@ public final class SoundFile {
       throw AudioFileError.writeFailed(
         path: path, reason: "this libsndfile cannot write \(format) at \(sampleRate) Hz")
     }
+    // Room for the samples as 16-bit PCM plus headers: the most any of these formats needs.
+    let needed = 2 * samples.count + 65536
     guard let h = sf_open(tmp, Int32(SFM_WRITE), &sfinfo) else {
-      throw AudioFileError.writeFailed(path: path, reason: String(cString: sf_strerror(nil)))
+      let reason = String(cString: sf_strerror(nil))
+      unlink(tmp)
+      if errno == ENOSPC || SoundFile.outOfSpace(near: path, needing: needed) { throw AudioFileError.diskFull(path: path) }
+      throw AudioFileError.writeFailed(path: path, reason: reason)
     }
     var clip: Int32 = Int32(SF_TRUE)
     _ = sf_command(h, Int32(SFC_SET_CLIPPING), &clip, 0)
@@ -213,20 +254,50 @@ public final class SoundFile {
         throw AudioFileError.writeFailed(path: path, reason: "cannot set an MP3 bit rate of \(kbps) kbit/s at \(sampleRate) Hz")
       }
     }
+    errno = 0
     let written = samples.withUnsafeBufferPointer {
       sf_writef_float(h, $0.baseAddress, sf_count_t(samples.count))
     }
+    var full = errno == ENOSPC
     let writeError = written != sf_count_t(samples.count) ? String(cString: sf_strerror(h)) : nil
+    errno = 0
     let closeResult = sf_close(h)
+    full = full || errno == ENOSPC
+    // libsndfile buffers: a full disk can show only at close, or as a short file with no error
+    // at all, so the size on disk is checked too (a WAV must hold its 44-byte header).
+    if writeError == nil, closeResult == 0, !full, let size = (try? FileManager.default.attributesOfItem(atPath: tmp))?[.size] as? Int,
+      format == .wav16, size < 44 + 2 * samples.count
+    {
+      full = true
+    }
+    if full || writeError?.contains("No space") == true
+      || ((writeError != nil || closeResult != 0) && SoundFile.outOfSpace(near: path, needing: needed))
+    {
+      unlink(tmp)
+      throw AudioFileError.diskFull(path: path)
+    }
     if let e = writeError ?? (closeResult != 0 ? "close failed (disk full?)" : nil) {
       unlink(tmp)
       throw AudioFileError.writeFailed(path: path, reason: e)
     }
     if rename(tmp, path) != 0 {
       let reason = String(cString: strerror(errno))
+      let noSpace = errno == ENOSPC
       unlink(tmp)
+      if noSpace { throw AudioFileError.diskFull(path: path) }
       throw AudioFileError.writeFailed(path: path, reason: reason)
     }
+  }
+
+  /// True when the file system holding `path` has fewer than `bytes` bytes free for this user.
+  ///
+  /// libsndfile does not always pass ENOSPC on (a buffered write fails at close, errno already
+  /// overwritten), so after a failed write the free space is asked for directly.
+  static func outOfSpace(near path: String, needing bytes: Int) -> Bool {
+    var st = statvfs()
+    let dir = (path as NSString).deletingLastPathComponent
+    guard statvfs(dir.isEmpty ? "." : dir, &st) == 0 else { return false }
+    return UInt64(st.f_bavail) * UInt64(st.f_frsize) < UInt64(bytes)
   }
 
   /// The libsndfile version string, e.g. "libsndfile-1.2.0".

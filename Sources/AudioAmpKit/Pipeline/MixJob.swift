@@ -91,6 +91,9 @@ public struct UtteranceFailure: Error, Sendable, CustomStringConvertible {
   public var reason: String
   /// True when `reason` already says where (a corpus error carries its own file:line).
   public var reasonIsLocated = false
+  /// True for a fault of the machine rather than of the utterance (a full disk): the run
+  /// stops on it even with --keep-going.
+  public var stopsTheRun = false
 
   /// Creates a failure.
   public init(id: String, file: String, reason: String, reasonIsLocated: Bool = false) {
@@ -111,7 +114,10 @@ public struct MixStopped: Error, Sendable, CustomStringConvertible {
   public var summary: MixSummary
 
   public var description: String {
-    "\(failure)\nstopped after \(summary.outputs) outputs; the files and manifest lines written so far are complete, and running the same command again resumes from the bad utterance. Fix it, or pass --keep-going to log bad utterances to failures.tsv and continue."
+    if failure.stopsTheRun {
+      return "\(failure)\nstopped after \(summary.outputs) outputs; the files and manifest lines written so far are complete."
+    }
+    return "\(failure)\nstopped after \(summary.outputs) outputs; the files and manifest lines written so far are complete, and running the same command again resumes from the bad utterance. Fix it, or pass --keep-going to log bad utterances to failures.tsv and continue."
   }
 }
 
@@ -247,7 +253,7 @@ public enum MixJob {
         if let failure = results.lazy.compactMap({ r -> UtteranceFailure? in
           if case .failure(let f) = r { return f } else { return nil }
         }).first {
-          guard let failures else {
+          guard let failures, !failure.stopsTheRun else {
             // Stop here: the checkpoint ends just before this entry, so a rerun retries it.
             next.totals.entriesVisited = item.index
             stop = failure
@@ -276,7 +282,8 @@ public enum MixJob {
       // Durability costs an fsync of each journal plus the checkpoint's own: do it at most once
       // a second (and always when stopping), so short utterances are not slowed down by it. A
       // crash loses at most that second of work, which a resume redoes to the same bytes.
-      if stop != nil || Date().timeIntervalSince(lastCheckpoint) >= 1 {
+      let interrupted = StopSignal.requested
+      if stop != nil || interrupted != nil || Date().timeIntervalSince(lastCheckpoint) >= 1 {
         try commit(&checkpoint, manifest: manifest, failures: failures, order: order, paths: paths, sink: sink)
         lastCheckpoint = Date()
       } else {
@@ -293,6 +300,11 @@ public enum MixJob {
         fill(&summary, from: checkpoint.totals, rate: recipe.sampleRate)
         summary.wallSeconds = Date().timeIntervalSince(started)
         throw MixStopped(failure: stop, summary: summary)
+      }
+      if let interrupted {
+        fill(&summary, from: checkpoint.totals, rate: recipe.sampleRate)
+        summary.wallSeconds = Date().timeIntervalSince(started)
+        throw MixInterrupted(signal: interrupted, summary: summary)
       }
     }
     try sink?.finish()
@@ -396,7 +408,9 @@ public enum MixJob {
             path: paths.output,
             detail: "holds a different run (\(diff)); choose another --output, or pass --overwrite to replace it")
         }
-      } else if let cp = StateFile.read(paths.checkpoint).flatMap(Checkpoint.init(json:)) {
+      } else if let cp = StateFile.read(paths.checkpoint).flatMap(Checkpoint.init(json:)),
+        StateFile.journalsHold(cp, manifest: paths.manifest, failures: paths.failures, order: paths.order)
+      {
         try StateFile.truncate(paths.manifest, to: cp.manifestBytes)
         if keepGoing || fm.fileExists(atPath: paths.failures) { try StateFile.truncate(paths.failures, to: cp.failuresBytes) }
         if fm.fileExists(atPath: paths.order) { try StateFile.truncate(paths.order, to: cp.orderBytes) }
@@ -491,7 +505,7 @@ struct Renderer: Sendable {
     do {
       let rendered = try process(u, source: source, variant: variant)
       let (rng, guarded, records) = (rendered.rng, rendered.audio, rendered.records)
-      let id = Renderer.outputID(u.id, variant: variant)
+      let id = format.outputID(for: u, variant: variant)
       let (relative, fileFormat) = format.audioLocation(outputID: id, source: u)
       let path = (outputDirectory as NSString).appendingPathComponent(relative)
       var encoded: [UInt8]? = nil
@@ -512,6 +526,10 @@ struct Renderer: Sendable {
           extra: TimeAlignment.rescale(u.extra, by: rendered.timeScale, sampleRate: sampleRate, outputSamples: guarded.count),
           intelligibility: rendered.intelligibility
         ).withEncodedAudio(encoded))
+    } catch let e as AudioFileError where e.isDiskFull {
+      var f = UtteranceFailure(id: u.id, file: e.path, reason: e.description, reasonIsLocated: true)
+      f.stopsTheRun = true
+      return .failure(f)
     } catch let e as EffectError {
       let file: String
       if case .silentNoise(let f, _) = e { file = f } else if case .emptyNoise(let f) = e { file = f } else { file = u.audioPath }
@@ -534,6 +552,7 @@ final class FolderCache: @unchecked Sendable {
     do {
       try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     } catch {
+      if SoundFile.outOfSpace(near: path, needing: 65536) { throw AudioFileError.diskFull(path: path) }
       throw CorpusError.badOutput(path: path, detail: "cannot create an output folder (\(error.localizedDescription)); check the output disk")
     }
     made.insert(path)

@@ -9,7 +9,8 @@ public enum OutputFormat: String, Sendable, CaseIterable {
   /// As jsonl, plus a Kaldi data directory in DIR: `wav.scp`, `text`, `utt2spk`, `spk2utt`,
   /// and `ctm` when the outputs carry word timings.
   case kaldi
-  /// A LibriSpeech tree: `DIR/<speaker>/<chapter>/<id>.flac` and `<speaker>-<chapter>.trans.txt`.
+  /// A LibriSpeech tree: `DIR/<speaker>/<chapter>/<id>.flac` and `<speaker>-<chapter>.trans.txt`;
+  /// output ids are `<speaker>-<chapter>-<utterance>` whatever the input (`LibriSpeechNaming`).
   case librispeech
   /// Common Voice: `DIR/clips/<id>.mp3` and `DIR/train.tsv`.
   case commonvoice
@@ -37,7 +38,7 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     switch self {
     case .jsonl, .kaldi: return ("audio/\(file).wav", .wav16)
     case .librispeech:
-      let (spk, chapter) = OutputFormat.librispeechDirs(sourceID: source.id, speaker: source.speaker)
+      let (spk, chapter) = LibriSpeechNaming.folders(ofOutputID: id)
       return ("\(spk)/\(chapter)/\(file).flac", .flac16)
     case .commonvoice: return ("clips/\(file).mp3", .mp3)
     case .audiofolder: return ("data/\(file).wav", .wav16)
@@ -46,15 +47,11 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     }
   }
 
-  /// LibriSpeech ids are `<speaker>-<chapter>-<utterance>`; other ids go under their speaker
-  /// (or `unknown`) and chapter `0`.
-  static func librispeechDirs(sourceID: String, speaker: String?) -> (String, String) {
-    let parts = sourceID.split(separator: "-", omittingEmptySubsequences: false)
-    if parts.count >= 3, parts[0].allSatisfy(\.isNumber), parts[1].allSatisfy(\.isNumber), !parts[0].isEmpty, !parts[1].isEmpty {
-      return (String(parts[0]), String(parts[1]))
-    }
-    let spk = (speaker ?? "unknown").map { $0 == "/" || $0 == " " ? "_" : $0 }
-    return (String(spk), "0")
+  /// The output id for `variant` of `source`: `<source id>__v<variant>`, except in a
+  /// LibriSpeech tree, whose readers need `<speaker>-<chapter>-<utterance>` (`LibriSpeechNaming`).
+  public func outputID(for source: Utterance, variant: Int) -> String {
+    self == .librispeech
+      ? LibriSpeechNaming.outputID(for: source, variant: variant) : Renderer.outputID(source.id, variant: variant)
   }
 
   /// Builds this format's index files in `directory` from the finished `manifest.jsonl`, reading
@@ -146,7 +143,8 @@ public enum OutputFormat: String, Sendable, CaseIterable {
       }
       try open?.file.commit()
     case .commonvoice:
-      let columns = ["client_id", "path", "sentence", "up_votes", "down_votes", "age", "gender", "accents", "locale", "segment"]
+      // Common Voice 15+ columns that readers index by name (lhotse reads `variant`).
+      let columns = ["client_id", "path", "sentence", "up_votes", "down_votes", "age", "gender", "accents", "variant", "locale", "segment"]
       let tsv = try IndexFile(dir.appendingPathComponent("train.tsv"))
       tsv.add(columns.joined(separator: "\t"))
       try rows { v in
@@ -156,6 +154,8 @@ public enum OutputFormat: String, Sendable, CaseIterable {
           case "client_id": return v["speaker"]?.stringValue ?? ""
           case "path": return (field(v, "audio_filepath") as NSString).lastPathComponent
           case "sentence": return field(v, "text")
+          // The manifest's `variant` is audioamp's variant index, not Common Voice's dialect.
+          case "variant": return ""
           default: return v[c]?.stringValue ?? v[c].map { JSONValue.format($0.numberValue ?? 0) } ?? ""
           }
         }

@@ -41,7 +41,7 @@ public struct RunTotals: Sendable, Equatable {
   init() {}
 
   init?(json v: JSONValue) {
-    func int(_ k: String) -> Int? { v[k]?.numberValue.map { Int($0) } }
+    func int(_ k: String) -> Int? { stateCount(v[k]?.numberValue) }
     guard let e = int("entries_visited"), let u = int("utterances"), let o = int("outputs"), let f = int("failures"),
       let s = int("source_samples"), let w = int("output_samples")
     else { return nil }
@@ -52,9 +52,22 @@ public struct RunTotals: Sendable, Equatable {
     sourceSamples = s
     outputSamples = w
     if case .object(let pairs) = v["warnings"] ?? .null {
-      for (k, n) in pairs { warnings[k] = Int(n.numberValue ?? 0) }
+      for (k, n) in pairs {
+        guard let c = stateCount(n.numberValue) else { return nil }
+        warnings[k] = c
+      }
     }
   }
+}
+
+/// A count or byte length read back from a state file: a whole number from 0 to 2⁵³, else nil.
+///
+/// State files can be damaged (a torn write on a full disk, a hand edit): a value that is
+/// negative, fractional, NaN, infinite or beyond what a Double holds exactly is refused here,
+/// where converting it with `Int(_:)` would trap.
+func stateCount(_ d: Double?) -> Int? {
+  guard let d, d.isFinite, d >= 0, d <= 9_007_199_254_740_992, d == d.rounded(.towardZero) else { return nil }
+  return Int(d)
 }
 
 /// What makes two runs the same run: resuming is allowed only when all of it matches.
@@ -146,13 +159,13 @@ struct Checkpoint {
   init() {}
 
   init?(json v: JSONValue) {
-    guard let t = v["totals"].flatMap(RunTotals.init(json:)), let m = v["manifest_bytes"]?.numberValue,
-      let f = v["failures_bytes"]?.numberValue
+    guard let t = v["totals"].flatMap(RunTotals.init(json:)), let m = stateCount(v["manifest_bytes"]?.numberValue),
+      let f = stateCount(v["failures_bytes"]?.numberValue), let o = stateCount(v["order_bytes"]?.numberValue ?? 0)
     else { return nil }
     totals = t
-    manifestBytes = Int(m)
-    failuresBytes = Int(f)
-    orderBytes = Int(v["order_bytes"]?.numberValue ?? 0)
+    manifestBytes = m
+    failuresBytes = f
+    orderBytes = o
     complete = v["complete"] == .bool(true)
     sink = v["sink"]
   }
@@ -174,6 +187,12 @@ enum StateFile {
     let tmp = path + ".tmp-\(getpid())"
     let data = Data(text.utf8)
     guard FileManager.default.createFile(atPath: tmp, contents: data) else {
+      unlink(tmp)
+      if SoundFile.outOfSpace(near: path, needing: data.count + 65536) {
+        throw CorpusError.badOutput(
+          path: path,
+          detail: "cannot write run state: the disk is full (No space left on device); free some space and run the same command again to resume from the last checkpoint")
+      }
       throw CorpusError.badOutput(path: path, detail: "cannot write run state; check the folder is writable")
     }
     if let h = FileHandle(forWritingAtPath: tmp) {
@@ -183,6 +202,26 @@ enum StateFile {
     guard rename(tmp, path) == 0 else {
       throw CorpusError.badOutput(path: path, detail: "cannot write run state (\(String(cString: strerror(errno))))")
     }
+  }
+
+  /// True when each journal a checkpoint describes holds at least the bytes it records and
+  /// its recorded prefix ends at a line end: only then is truncating back to the checkpoint an
+  /// exact resume. A journal shorter than its checkpoint (lost or damaged on disk) would be
+  /// padded with zero bytes by truncate(2), so such a state is started afresh instead (the
+  /// outputs are deterministic, so a fresh run writes the same bytes).
+  static func journalsHold(_ cp: Checkpoint, manifest: String, failures: String, order: String) -> Bool {
+    func holds(_ path: String, _ length: Int) -> Bool {
+      guard length > 0 else { return true }
+      guard let h = FileHandle(forReadingAtPath: path) else { return false }
+      defer { try? h.close() }
+      guard let end = try? h.seekToEnd(), end >= UInt64(length) else { return false }
+      guard (try? h.seek(toOffset: UInt64(length - 1))) != nil, let last = try? h.read(upToCount: 1) else { return false }
+      return last == Data([0x0A])
+    }
+    let fm = FileManager.default
+    return holds(manifest, cp.manifestBytes)
+      && (!fm.fileExists(atPath: failures) || holds(failures, cp.failuresBytes))
+      && (!fm.fileExists(atPath: order) || holds(order, cp.orderBytes))
   }
 
   /// Cuts `path` back to `length` bytes (creating it empty when missing).

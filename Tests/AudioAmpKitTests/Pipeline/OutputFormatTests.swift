@@ -32,8 +32,8 @@ import Testing
     #expect(try read(dir + "/metadata.csv") == "file_name,transcription,speaker_id\naudio/b__v0.wav,\"tab\there, \"\"quoted\"\"\",s2\naudio/B__v0.wav,upper,s1\naudio/a__v1.wav,,s2\n")
     try OutputFormat.commonvoice.buildIndex(directory: dir)
     let tsv = try read(dir + "/train.tsv").split(separator: "\n", omittingEmptySubsequences: false)
-    #expect(tsv[0] == "client_id\tpath\tsentence\tup_votes\tdown_votes\tage\tgender\taccents\tlocale\tsegment")
-    #expect(tsv[1] == "s2\tb__v0.wav\ttab here, \"quoted\"\t\t\t\tfemale\t\t\t")
+    #expect(tsv[0] == "client_id\tpath\tsentence\tup_votes\tdown_votes\tage\tgender\taccents\tvariant\tlocale\tsegment")
+    #expect(tsv[1] == "s2\tb__v0.wav\ttab here, \"quoted\"\t\t\t\tfemale\t\t\t\t")
     try OutputFormat.folder.buildIndex(directory: dir)
     #expect(try read(dir + "/audio/B__v0.txt") == "upper\n")
   }
@@ -41,12 +41,14 @@ import Testing
   @Test func librispeechGroupsByChapter() throws {
     let dir = makeTempDir()
     let u = Utterance(id: "103-1240-0001", audioPath: "-", text: "HELLO", speaker: "103", origin: "-")
-    let (path, format) = OutputFormat.librispeech.audioLocation(outputID: "103-1240-0001__v2", source: u)
-    #expect(path == "103/1240/103-1240-0001__v2.flac" && format == .flac16)
-    let line = #"{"audio_filepath":"\#(path)","duration":1,"text":"HELLO","id":"103-1240-0001__v2","effects":[]}"#
+    let id = OutputFormat.librispeech.outputID(for: u, variant: 2)
+    #expect(id == "103-1240-0001002")
+    let (path, format) = OutputFormat.librispeech.audioLocation(outputID: id, source: u)
+    #expect(path == "103/1240/103-1240-0001002.flac" && format == .flac16)
+    let line = #"{"audio_filepath":"\#(path)","duration":1,"text":"HELLO","id":"103-1240-0001002","effects":[]}"#
     try (line + "\n").write(toFile: dir + "/manifest.jsonl", atomically: true, encoding: .utf8)
     try OutputFormat.librispeech.buildIndex(directory: dir)
-    #expect(try read(dir + "/103/1240/103-1240.trans.txt") == "103-1240-0001__v2 HELLO\n")
+    #expect(try read(dir + "/103/1240/103-1240.trans.txt") == "103-1240-0001002 HELLO\n")
   }
 
   @Test func externalSortMergesSpilledRunsInByteOrder() throws {

@@ -1,0 +1,234 @@
+import Foundation
+import Testing
+import AudioAmpKit
+
+/// Hostile input and a hostile machine: damaged audio, signals, a full disk, awkward paths.
+@Suite(.serialized) struct RobustnessCLITests {
+  /// Runs `audioamp` with stdout and stderr going to files (a damaged MP3 makes libmpg123 chatty
+  /// on stderr, which must never block the child on a full pipe).
+  func run(_ args: [String]) throws -> (status: Int32, exited: Bool, stdout: String, stderr: String) {
+    let p = try start(args)
+    p.process.waitUntilExit()
+    return (p.process.terminationStatus, p.process.terminationReason == .exit, read(p.out), read(p.err))
+  }
+
+  func start(_ args: [String]) throws -> (process: Process, out: String, err: String) {
+    let tag = UUID().uuidString.prefix(8)
+    let out = NSTemporaryDirectory() + "audioamp-cli-\(tag).out", err = NSTemporaryDirectory() + "audioamp-cli-\(tag).err"
+    FileManager.default.createFile(atPath: out, contents: nil)
+    FileManager.default.createFile(atPath: err, contents: nil)
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: CLI.binary)
+    p.arguments = args
+    p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+    p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
+    try p.run()
+    return (p, out, err)
+  }
+
+  func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+
+  func lightRecipe(_ fx: Fixture) throws -> String {
+    let path = fx.dir + "/light.yaml"
+    try "sample_rate: 16000\nvariants: 2\neffects:\n  - gain: {db: {uniform: [-3, 3]}}\n"
+      .write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+  }
+
+  func corpus(_ fx: Fixture, count: Int) throws -> String {
+    let path = fx.dir + "/corpus/big.jsonl"
+    let rows = (0..<count).map { i -> String in
+      let src = ["spk1-001", "spk2-001", "spk3-001"][i % 3]
+      return #"{"audio_filepath": "audio/\#(src).wav", "text": "utterance \#(i)", "id": "u\#(String(format: "%04d", i))", "speaker": "s\#(i % 5)"}"#
+    }
+    try (rows.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+  }
+
+  func snapshot(_ dir: String) -> [String: Data] {
+    var out: [String: Data] = [:]
+    let walker = FileManager.default.enumerator(atPath: dir)!
+    while let p = walker.nextObject() as? String {
+      if p.hasPrefix(".audioamp") || (p as NSString).lastPathComponent.hasPrefix(".") { continue }
+      var isDir: ObjCBool = false
+      FileManager.default.fileExists(atPath: dir + "/" + p, isDirectory: &isDir)
+      if !isDir.boolValue { out[p] = FileManager.default.contents(atPath: dir + "/" + p) }
+    }
+    return out
+  }
+
+  func expectSame(_ a: [String: Data], _ b: [String: Data], _ label: String) {
+    #expect(a.keys.sorted() == b.keys.sorted(), "\(label): different files")
+    for (k, v) in a where b[k] != v { Issue.record("\(label): \(k) differs") }
+  }
+
+  /// Every `.wav` under `dir` is a complete file (no partial file under a final name).
+  func expectCompleteWAVs(_ dir: String, _ label: String) {
+    let walker = FileManager.default.enumerator(atPath: dir)!
+    while let p = walker.nextObject() as? String {
+      guard p.hasSuffix(".wav") && !(p as NSString).lastPathComponent.hasPrefix(".") else { continue }
+      #expect((try? AudioLoader.load(path: dir + "/" + p, sampleRate: 16000)) != nil, "\(label): partial file \(p)")
+    }
+  }
+
+  @Test(arguments: [SIGTERM, SIGINT])
+  func signalsStopAtACheckpointAndResumeExactly(signal: Int32) throws {
+    let fx = try Fixture()
+    let input = try corpus(fx, count: 60)
+    let recipe = try lightRecipe(fx)
+    let args = ["mix", "--recipe", recipe, "--input", input, "--seed", "5", "--quiet", "--jobs", "1", "--output-format", "kaldi"]
+    #expect(try run(args + ["--output", fx.dir + "/out"]).status == 0)
+    let reference = snapshot(fx.dir + "/out")
+    try FileManager.default.moveItem(atPath: fx.dir + "/out", toPath: fx.dir + "/reference")
+
+    let p = try start(args + ["--output", fx.dir + "/out"])
+    // Wait for the first outputs, then ask it to stop.
+    let manifest = fx.dir + "/out/manifest.jsonl"
+    let deadline = Date().addingTimeInterval(60)
+    while p.process.isRunning, Date() < deadline,
+      ((try? FileManager.default.attributesOfItem(atPath: manifest))?[.size] as? Int ?? 0) == 0
+    {
+      usleep(20_000)
+    }
+    guard p.process.isRunning else {
+      Issue.record("the run finished before it could be signalled; make the corpus bigger")
+      return
+    }
+    kill(p.process.processIdentifier, signal)
+    p.process.waitUntilExit()
+    #expect(p.process.terminationReason == .exit, "killed by the signal instead of stopping")
+    #expect(p.process.terminationStatus == 128 + signal)
+    let stderr = read(p.err)
+    #expect(stderr.contains("stopped by \(signal == SIGINT ? "SIGINT" : "SIGTERM")") && stderr.contains("resume"), "\(stderr)")
+    let progress = FileManager.default.contents(atPath: fx.dir + "/out/.audioamp/progress.json").map { String(decoding: $0, as: UTF8.self) } ?? ""
+    #expect(progress.contains("\"complete\":false"), "no checkpoint: \(progress)")
+    expectCompleteWAVs(fx.dir + "/out", "after \(signal)")
+
+    let resumed = try run(args + ["--output", fx.dir + "/out"])
+    #expect(resumed.status == 0, "\(resumed.stderr)")
+    #expect(resumed.stdout.contains("resumed after"), "\(resumed.stdout)")
+    expectSame(reference, snapshot(fx.dir + "/out"), "resumed after \(signal)")
+  }
+
+  @Test func awkwardPathsWork() throws {
+    // Spaces, quotes, a newline and non-ASCII in the corpus folder, file names and output.
+    let fx = try Fixture()
+    let recipe = try lightRecipe(fx)
+    let odd = fx.dir + "/in \"q\" 'x'\nline – ünï"
+    try FileManager.default.createDirectory(atPath: odd + "/audio", withIntermediateDirectories: true)
+    let names = ["a b.wav", "qu\"ote.wav", "ünï €.wav"]
+    var rows: [String] = []
+    for (i, n) in names.enumerated() {
+      try FileManager.default.copyItem(atPath: fx.dir + "/corpus/audio/spk1-001.wav", toPath: odd + "/audio/" + n)
+      let escaped = n.replacingOccurrences(of: "\"", with: "\\\"")
+      rows.append(#"{"audio_filepath": "audio/\#(escaped)", "text": "t \#(i)", "id": "id \#(i) ü", "speaker": "s"}"#)
+    }
+    try (rows.joined(separator: "\n") + "\n").write(toFile: odd + "/m.jsonl", atomically: true, encoding: .utf8)
+    for format in ["jsonl", "kaldi", "librispeech", "audiofolder", "folder"] {
+      let out = fx.dir + "/out \"\(format)\" ü\nx"
+      let r = try run(["mix", "--recipe", recipe, "--input", odd + "/m.jsonl", "--output", out, "--quiet", "--output-format", format])
+      #expect(r.status == 0, "\(format): \(r.stderr)")
+      let lines = (try? String(contentsOfFile: out + "/manifest.jsonl", encoding: .utf8))?.split(separator: "\n") ?? []
+      #expect(lines.count == 6, "\(format)")
+    }
+  }
+
+  @Test func unreadableAndUnwritablePathsAreNamed() throws {
+    guard getuid() != 0 else {
+      // root reads and writes everything; the permission checks cannot be exercised.
+      return
+    }
+    let fx = try Fixture()
+    let locked = fx.dir + "/locked"
+    try FileManager.default.createDirectory(atPath: locked, withIntermediateDirectories: true)
+    chmod(locked, 0o500)
+    defer { chmod(locked, 0o700) }
+    let r = try run(["mix", "--recipe", try lightRecipe(fx), "--input", fx.manifest, "--output", locked + "/out", "--quiet"])
+    #expect(r.status != 0 && r.stderr.contains(locked), "\(r.stderr)")
+  }
+
+  /// A full output disk: a 192 KiB tmpfs (needs root and mount; skipped otherwise).
+  @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/bin/mount")))
+  func aFullDiskStopsCleanlyAndResumesOnceSpaceIsFreed() throws {
+    let fx = try Fixture()
+    let input = try corpus(fx, count: 40)
+    let recipe = try lightRecipe(fx)
+    let mnt = fx.dir + "/small"
+    try FileManager.default.createDirectory(atPath: mnt, withIntermediateDirectories: true)
+    func sh(_ a: [String]) -> Int32 {
+      let p = Process()
+      p.executableURL = URL(fileURLWithPath: a[0])
+      p.arguments = Array(a.dropFirst())
+      p.standardError = FileHandle.nullDevice
+      try? p.run()
+      p.waitUntilExit()
+      return p.terminationStatus
+    }
+    guard sh(["/bin/mount", "-t", "tmpfs", "-o", "size=192k", "tmpfs", mnt]) == 0 else {
+      print("cannot mount a tmpfs here: disk-full test skipped")
+      return
+    }
+    defer { _ = sh(["/bin/umount", mnt]) }
+    let args = ["mix", "--recipe", recipe, "--input", input, "--output", mnt + "/out", "--seed", "3", "--quiet", "--keep-going"]
+    let full = try run(args)
+    #expect(full.exited && full.status == 1, "status \(full.status): \(full.stderr)")
+    // The message names the file that could not be written and says why.
+    #expect((full.stderr.contains("disk is full") || full.stderr.contains("free space")) && full.stderr.contains(mnt + "/out/"), "\(full.stderr)")
+    // --keep-going does not turn a full disk into a failure per utterance.
+    let failures = (try? String(contentsOfFile: mnt + "/out/failures.tsv", encoding: .utf8)) ?? ""
+    #expect(!failures.contains("disk is full"))
+    expectCompleteWAVs(mnt + "/out", "disk full")
+
+    #expect(sh(["/bin/mount", "-o", "remount,size=64m", mnt]) == 0)
+    let resumed = try run(args)
+    #expect(resumed.status == 0, "\(resumed.stderr) failures: \((try? String(contentsOfFile: mnt + "/out/failures.tsv", encoding: .utf8)) ?? "")")
+    #expect(try run(args.map { $0 == mnt + "/out" ? fx.dir + "/reference" : $0 }).status == 0)
+    expectSame(snapshot(fx.dir + "/reference"), snapshot(mnt + "/out"), "after the disk was freed")
+  }
+
+  @Test func damagedAudioNeverTakesAKeepGoingRunDown() throws {
+    // Good WAV/FLAC/OGG/MP3 files and damaged copies of them (flipped bytes, extreme header
+    // bytes, truncations, splices, including the Ogg file that used to crash the process).
+    let fx = try Fixture()
+    let dir = fx.dir + "/corpus/audio"
+    let x = try AudioLoader.load(path: dir + "/spk3-001.wav", sampleRate: 16000).samples
+    var sources: [(String, [UInt8])] = []
+    for f in [AudioFileFormat.wav16, .flac16, .vorbis, .mp3] {
+      let p = dir + "/src." + (f == .wav16 ? "wav" : f == .flac16 ? "flac" : f == .vorbis ? "ogg" : "mp3")
+      try SoundFile.write(x, sampleRate: 16000, to: p, format: f)
+      sources.append(((p as NSString).pathExtension, [UInt8](FileManager.default.contents(atPath: p)!)))
+    }
+    var rng = UtteranceRNG(key: 2000)
+    var rows: [String] = []
+    for k in 0..<60 {
+      let (ext, src) = sources[k % sources.count]
+      var b = src
+      switch k / sources.count % 5 {
+      case 0: for _ in 0..<8 { let i = rng.index(below: 4096); b[i] ^= UInt8(1 << rng.index(below: 8)) }
+      case 1: for _ in 0..<4 { b[rng.index(below: 256)] = [0, 0xFF, 0x7F, 0x80][rng.index(below: 4)] }
+      case 2: b = Array(b[0..<(1 + rng.index(below: b.count - 1))])
+      case 3: b = Array(b[0..<(1 + rng.index(below: b.count - 1))]) + sources[rng.index(below: sources.count)].1[rng.index(below: 2000)...]
+      default: break  // left intact: must be written
+      }
+      FileManager.default.createFile(atPath: "\(dir)/m\(k).\(ext)", contents: Data(b))
+      rows.append(#"{"audio_filepath": "audio/m\#(k).\#(ext)", "text": "t", "id": "m\#(k)"}"#)
+    }
+    try FileManager.default.copyItem(
+      atPath: CLI.repoRoot + "/fuzz/crashes/audio/truncated-vorbis-unknown-length.ogg", toPath: dir + "/crash.ogg")
+    rows.append(#"{"audio_filepath": "audio/crash.ogg", "text": "t", "id": "crash"}"#)
+    try (rows.joined(separator: "\n") + "\n").write(toFile: fx.dir + "/corpus/m.jsonl", atomically: true, encoding: .utf8)
+    let r = try run(["mix", "--recipe", try lightRecipe(fx), "--input", fx.dir + "/corpus/m.jsonl", "--output", fx.dir + "/out", "--quiet", "--keep-going", "--jobs", "2"])
+    #expect(r.exited && (r.status == 0 || r.status == 3), "status \(r.status): \(r.stderr.suffix(2000))")
+    let written = Set(((try? String(contentsOfFile: fx.dir + "/out/manifest.jsonl", encoding: .utf8)) ?? "")
+      .split(separator: "\n").compactMap { line -> String? in
+        guard let v = try? JSONValue.parse(String(line)) else { return nil }
+        return v["source_id"]?.stringValue
+      })
+    let failed = Set(((try? String(contentsOfFile: fx.dir + "/out/failures.tsv", encoding: .utf8)) ?? "")
+      .split(separator: "\n").dropFirst().map { String($0.split(separator: "\t")[0]) })
+    #expect(written.isDisjoint(with: failed))
+    #expect(written.count + failed.count == 61, "\(written.count) written + \(failed.count) failed")
+    #expect(failed.contains("crash"))
+    for k in stride(from: 16, to: 20, by: 1) { #expect(written.contains("m\(k)"), "intact file m\(k) not written") }
+  }
+}
