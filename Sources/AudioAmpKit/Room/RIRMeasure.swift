@@ -16,6 +16,8 @@ public struct RIRMeasurement: Sendable, Equatable, Codable {
   public var c50DB: Double
   /// Arrival of the direct sound, seconds (sub-sample, by parabolic interpolation of the peak).
   public var directDelaySeconds: Double
+  /// Sample index of the direct sound's peak.
+  public var directSample: Int
   /// Where the integration stopped (the Lundeby crossing with the noise floor, else the end), s.
   public var truncationSeconds: Double
   /// Noise floor relative to the direct sound's peak energy, dB; nil when the response decays to
@@ -24,7 +26,7 @@ public struct RIRMeasurement: Sendable, Equatable, Codable {
 
   enum CodingKeys: String, CodingKey {
     case t20Seconds = "t20_s", t30Seconds = "t30_s", edtSeconds = "edt_s", drrDB = "drr_db", c50DB = "c50_db"
-    case directDelaySeconds = "direct_delay_s", truncationSeconds = "truncation_s", noiseFloorDB = "noise_floor_db"
+    case directDelaySeconds = "direct_delay_s", directSample = "direct_sample", truncationSeconds = "truncation_s", noiseFloorDB = "noise_floor_db"
   }
 }
 
@@ -94,7 +96,7 @@ public enum RIRMeasure {
     return RIRMeasurement(
       t20Seconds: fit(-5, -25), t30Seconds: fit(-5, -35), edtSeconds: fit(0, -10),
       drrDB: 10 * log10(max(direct, 1e-300) / max(rest, 1e-300)), c50DB: 10 * log10(max(early, 1e-300) / max(late, 1e-300)),
-      directDelaySeconds: directPos / rate, truncationSeconds: Double(d + end) / rate, noiseFloorDB: floorDB)
+      directDelaySeconds: directPos / rate, directSample: d, truncationSeconds: Double(d + end) / rate, noiseFloorDB: floorDB)
   }
 
   /// Least-squares slope of y[i0..<i1] against the index.

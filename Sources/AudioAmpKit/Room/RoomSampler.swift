@@ -38,6 +38,8 @@ public struct DrawnRoom: Sendable, Equatable {
   public var mic: RoomPoint
   /// Seed of the RIR's stochastic tail.
   public var tailSeed: UInt64
+  /// The wall profile the absorption follows.
+  public var profile: WallMaterialProfile = .flat
   /// Source–microphone distance, metres.
   public var distanceM: Double { source.distance(to: mic) }
 }
@@ -61,7 +63,7 @@ public enum RoomSampler {
     let room = try RT60Solver.room(lengthM: length, widthM: width, heightM: height, rt60Seconds: rt60, profile: spec.profile)
     let distance = spec.distanceM?.draw(using: &rng)
     let (source, mic) = try positions(in: room, distanceM: distance, using: &rng)
-    return DrawnRoom(rt60Seconds: rt60, room: room, source: source, mic: mic, tailSeed: rng.next())
+    return DrawnRoom(rt60Seconds: rt60, room: room, source: source, mic: mic, tailSeed: rng.next(), profile: spec.profile)
   }
 
   /// Distance kept from the walls along an axis of length `side`.
