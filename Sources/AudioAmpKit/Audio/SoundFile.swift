@@ -188,6 +188,8 @@ public final class SoundFile {
     guard let h = sf_open(tmp, Int32(SFM_WRITE), &sfinfo) else {
       throw AudioFileError.writeFailed(path: path, reason: String(cString: sf_strerror(nil)))
     }
+    // libsndfile's PEAK chunk carries a time stamp; without it the same samples give the same bytes.
+    _ = sf_command(h, Int32(SFC_SET_ADD_PEAK_CHUNK), nil, Int32(SF_FALSE))
     let written = samples.withUnsafeBufferPointer { sf_writef_float(h, $0.baseAddress, sf_count_t(samples.count)) }
     let writeError = written != sf_count_t(samples.count) ? String(cString: sf_strerror(h)) : nil
     let closeResult = sf_close(h)
