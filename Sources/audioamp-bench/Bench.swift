@@ -18,10 +18,15 @@ struct Bench: ParsableCommand {
   @Flag(help: "Skip the SoX comparison.") var noSox = false
   @Flag(help: "Skip the per-kernel figures.") var noKernels = false
   @Flag(help: "Skip the memory and plan figures.") var noBatch = false
+  @Flag(help: "Skip the room (RIR synthesis, reverb) figures.") var noRooms = false
+  @Flag(help: "Run only the room figures (RIRs/s beside pyroomacoustics, reverb realtime factor).") var roomsOnly = false
+  @Option(help: "Rooms synthesized by audioamp in the room figures.") var rooms = 100
+  @Option(help: "Of those, rooms also given to pyroomacoustics (it takes about a second each).") var praRooms = 10
   @Option(help: .hidden) var memoryProbe: Int?
 
   func run() throws {
     if let n = memoryProbe { return try memoryProbeRun(utterances: n) }
+    if roomsOnly { return try roomFigures() }
     let fm = FileManager.default
     try? fm.removeItem(atPath: work)
     try fm.createDirectory(atPath: work + "/corpus", withIntermediateDirectories: true)
@@ -63,6 +68,7 @@ struct Bench: ParsableCommand {
       }
       try CodecBench.report(repeats: repeats)
     }
+    if !noRooms { try roomFigures() }
     try effectFigures(corpus: "\(work)/corpus", files: files, rate: rate, totalSeconds: totalSeconds)
 
     // The phone pipeline through the real CLI code path (read, effects, write, manifest).
@@ -243,6 +249,22 @@ struct Bench: ParsableCommand {
       t.append(Date().timeIntervalSince(t0))
     }
     return median(t)
+  }
+
+  /// The room figures (RoomBench), with the peer-tool interpreter if there is one.
+  func roomFigures() throws {
+    if roomsOnly {
+      print("audioamp-bench \(AudioAmpVersion.string), machine: \(machineDescription())")
+      #if DEBUG
+        print("build: DEBUG (figures are not meaningful; use -c release)")
+      #else
+        print("build: release")
+      #endif
+    }
+    let env = ProcessInfo.processInfo.environment["AUDIOAMP_PYTHON"]
+    let python = [env, ".venv/bin/python3"].compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    try RoomBench.report(repeats: repeats, rooms: rooms, praRooms: praRooms, python: python)
+    try RoomBench.reverbFigures(repeats: repeats)
   }
 
   func pad(_ s: String, _ width: Int) -> String { s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count) }

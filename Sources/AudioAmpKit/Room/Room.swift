@@ -199,7 +199,7 @@ public enum RoomError: Error, Sendable, CustomStringConvertible, Equatable {
     case .outside(let what, let point, let room):
       return "\(what) \(point) lies outside the \(room) m room; give x,y,z between 0 and the room's length, width and height"
     case .distanceDoesNotFit(let d, let room):
-      return String(format: "no source and microphone %.2f m apart fit in the %@ m room (0.1 m from the walls); ask a shorter distance or a larger room", d, room)
+      return String(format: "no source and microphone %.2f m apart fit in the %@ m room (keeping min(0.5 m, 20 %% of each side) from the walls); ask a shorter distance or a larger room", d, room)
     case .badValue(let what, let detail):
       return "\(what): \(detail)"
     }

@@ -79,13 +79,19 @@ public enum RoomSampler {
   }
 
   /// Source and microphone positions: `distanceM` apart when given (direction uniform on the
-  /// sphere), else anywhere at least 0.2 m apart. Throws ``RoomError/distanceDoesNotFit`` when
-  /// 1000 tries find no pair.
+  /// sphere; capped at 60 % of the diagonal of the allowed space), else anywhere at least 0.2 m
+  /// apart. Throws ``RoomError/distanceDoesNotFit`` when 1000 tries find no pair.
   public static func positions(in room: ShoeBoxRoom, distanceM: Double?, using rng: inout UtteranceRNG) throws -> (source: RoomPoint, mic: RoomPoint) {
     func inside(_ p: RoomPoint) -> Bool {
       p.x >= margin(room.lengthM) && p.x <= room.lengthM - margin(room.lengthM) && p.y >= margin(room.widthM)
         && p.y <= room.widthM - margin(room.widthM) && p.z >= margin(room.heightM) && p.z <= room.heightM - margin(room.heightM)
     }
+    // A distance longer than the room allows is capped at 60 % of the diagonal of the space
+    // the positions may take (the recorded distance is the one used), so a recipe drawing size
+    // and distance independently never asks for the impossible.
+    let inner = RoomPoint(x: room.lengthM - 2 * margin(room.lengthM), y: room.widthM - 2 * margin(room.widthM), z: room.heightM - 2 * margin(room.heightM))
+    let cap = 0.6 * inner.distance(to: RoomPoint(x: 0, y: 0, z: 0))
+    let distanceM = distanceM.map { min($0, cap) }
     for _ in 0..<1000 {
       let mic = point(in: room, using: &rng)
       if let d = distanceM {

@@ -162,3 +162,22 @@ import Testing
   }
 }
 
+
+/// Drawn positions: inside the room away from the walls, at the asked distance (or capped where
+/// the room is too small for it), the same for the same stream.
+@Test(arguments: [([6.0, 4.0, 3.0], 2.0), ([3.0, 2.0, 2.0], 4.0), ([2.5, 1.5, 1.2], 1.0)])
+func drawnPositionsKeepDistanceAndWalls(dims: [Double], distance: Double) throws {
+  let room = ShoeBoxRoom(lengthM: dims[0], widthM: dims[1], heightM: dims[2], uniformAbsorption: 0.3)
+  for key in 0..<20 {
+    var rng = UtteranceRNG(key: UInt64(key))
+    let (s, m) = try RoomSampler.positions(in: room, distanceM: distance, using: &rng)
+    var again = UtteranceRNG(key: UInt64(key))
+    #expect(try RoomSampler.positions(in: room, distanceM: distance, using: &again) == (s, m))
+    for p in [s, m] {
+      #expect(p.x >= RoomSampler.margin(dims[0]) - 1e-9 && p.x <= dims[0] - RoomSampler.margin(dims[0]) + 1e-9)
+      #expect(p.z >= RoomSampler.margin(dims[2]) - 1e-9 && p.z <= dims[2] - RoomSampler.margin(dims[2]) + 1e-9)
+    }
+    #expect(s.distance(to: m) <= distance + 1e-9)
+    if dims[0] >= 6 { #expect(abs(s.distance(to: m) - distance) < 1e-9) }
+  }
+}
