@@ -176,8 +176,11 @@ public enum RIRSynth {
       mixingTimeSeconds: tMix, imageCount: imageCount, bandRT60Seconds: bandT60)
   }
 
-  /// A room of the given size with an RIR from `source` to `mic` whose measured broadband
-  /// Schroeder RT60 (the mean of T20 and T30, ``RIRMeasure``) meets `rt60Seconds`.
+  /// A room of the given size with an RIR from `source` to `mic` whose measured Schroeder RT60
+  /// (the geometric mean of T20 and T30, ``RIRMeasure``) meets `rt60Seconds`: broadband for the
+  /// `flat` profile, in the 500 Hz and 1 kHz octave bands otherwise (the returned measurement's
+  /// T20, T30 and EDT are then those of the 500 Hz–1 kHz part; DRR, C50 and the direct sound
+  /// stay broadband).
   ///
   /// Eyring's formula gives the first absorption (``RT60Solver``). Where the early reflections
   /// carry much of the energy (large, absorbent rooms with a distant talker), the measured decay
@@ -196,7 +199,15 @@ public enum RIRSynth {
     var previous: (asked: Double, got: Double)?
     for _ in 0..<8 {
       let rir = try render(room: room, source: source, mic: mic, sampleRate: fs, seed: seed, options: options)
-      let m = try RIRMeasure.measure(rir.samples, sampleRate: fs)
+      var m = try RIRMeasure.measure(rir.samples, sampleRate: fs)
+      if profile != .flat {
+        // The target holds at 500 Hz–1 kHz: a frequency-dependent decay has no single
+        // broadband RT60 (its Schroeder curve bends as the highs die away first).
+        let mid = try RIRMeasure.measure(band(rir.samples, bands: [2, 3], sampleRate: fs), sampleRate: fs)
+        m.t20Seconds = mid.t20Seconds
+        m.t30Seconds = mid.t30Seconds
+        m.edtSeconds = mid.edtSeconds
+      }
       let got: Double
       switch (m.t20Seconds, m.t30Seconds) {
       case (let a?, let b?): got = (a * b).squareRoot()
@@ -319,6 +330,27 @@ public enum RIRSynth {
       plan.inverse(work, out)
       return Array(UnsafeBufferPointer(start: out.pointer, count: len))
     }
+  }
+
+  /// The part of `x` in the given octave bands (their crossover weights summed), zero-phase.
+  public static func band(_ x: [Float], bands: [Int], sampleRate fs: Int) -> [Float] {
+    let len = x.count
+    let size = FFTPlan.powerOfTwo(atLeast: 2 * len)
+    let plan = FFTPlan.shared(size: size)
+    let input = FFTBuffer(count: size)
+    for i in 0..<len { input.pointer[i] = x[i] }
+    let spec = FFTBuffer(count: 2 * plan.binCount)
+    plan.forward(input, spec)
+    let scale = 1 / Float(size)
+    for bin in 0..<plan.binCount {
+      let all = OctaveBands.weights(atHz: Double(bin) * Double(fs) / Double(size))
+      let w = Float(bands.reduce(0) { $0 + all[$1] }) * scale
+      spec.pointer[2 * bin] *= w
+      spec.pointer[2 * bin + 1] *= w
+    }
+    let out = FFTBuffer(count: size)
+    plan.inverse(spec, out)
+    return Array(UnsafeBufferPointer(start: out.pointer, count: len))
   }
 
   /// Crossover weight of each band at each FFT bin.
