@@ -21,6 +21,10 @@ struct Bench: ParsableCommand {
   @Flag(help: "Skip the whole-process recipe, codec-alone, bound and SoX round-trip figures.") var noRecipes = false
   @Flag(help: "Run only the whole-process recipe section (with its bound and SoX figures).") var recipesOnly = false
   @Option(help: "Files of 3-15 s in the varied-length corpus of the recipe section.") var recipeFiles = 60
+  @Flag(help: "Skip the room (RIR synthesis, reverb) figures.") var noRooms = false
+  @Flag(help: "Run only the room figures (RIRs/s beside pyroomacoustics, reverb realtime factor).") var roomsOnly = false
+  @Option(help: "Rooms synthesized by audioamp in the room figures.") var rooms = 100
+  @Option(help: "Of those, rooms also given to pyroomacoustics (it takes about a second each).") var praRooms = 10
   @Option(help: .hidden) var memoryProbe: Int?
   @Flag(help: "Skip the sharded-output figures.") var noShards = false
   @Option(help: .hidden) var shardProbe: String?
@@ -34,6 +38,7 @@ struct Bench: ParsableCommand {
     if let f = shardProbe {
       return try ShardBench.probeRun(format: f, manifest: shardProbeInput ?? "", recipe: shardProbeRecipe ?? "", output: work)
     }
+    if roomsOnly { return try roomFigures() }
     let fm = FileManager.default
     try? fm.removeItem(atPath: work)
     try fm.createDirectory(atPath: work + "/corpus", withIntermediateDirectories: true)
@@ -77,6 +82,7 @@ struct Bench: ParsableCommand {
       }
       try CodecBench.report(repeats: repeats)
     }
+    if !noRooms { try roomFigures() }
     try effectFigures(corpus: "\(work)/corpus", files: files, rate: rate, totalSeconds: totalSeconds)
     try ProfileBench.report(speech: speech, corpus: "\(work)/corpus", repeats: repeats)
 
@@ -267,6 +273,22 @@ struct Bench: ParsableCommand {
       t.append(Date().timeIntervalSince(t0))
     }
     return median(t)
+  }
+
+  /// The room figures (RoomBench), with the peer-tool interpreter if there is one.
+  func roomFigures() throws {
+    if roomsOnly {
+      print("audioamp-bench \(AudioAmpVersion.string), machine: \(machineDescription())")
+      #if DEBUG
+        print("build: DEBUG (figures are not meaningful; use -c release)")
+      #else
+        print("build: release")
+      #endif
+    }
+    let env = ProcessInfo.processInfo.environment["AUDIOAMP_PYTHON"]
+    let python = [env, ".venv/bin/python3"].compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    try RoomBench.report(repeats: repeats, rooms: rooms, praRooms: praRooms, python: python)
+    try RoomBench.reverbFigures(repeats: repeats)
   }
 
   func pad(_ s: String, _ width: Int) -> String { s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count) }

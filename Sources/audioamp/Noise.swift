@@ -10,17 +10,18 @@ struct NoiseCommand: ParsableCommand {
 
   struct Index: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Index a noise set you already have (MUSAN, DEMAND, ESC-50, WHAM!, or a folder per category).",
+      abstract: "Index a noise or impulse-response set you already have (MUSAN, DEMAND, ESC-50, WHAM!, RIRS_NOISES, BUT ReverbDB, MIT IR survey, ACE, or a folder per category).",
       discussion: """
         Writes DIR/index.tsv: each file's category, duration, rate, channels, level, licence and \
         train/test split, so that `mix --noise-library DIR` can draw from it. Examples:
           audioamp noise index ~/data/musan --layout musan
           audioamp noise index ~/data/ESC-50-master --layout esc50
           audioamp noise index ~/my-noise --layout folder      # my-noise/<category>/*.wav
+          audioamp noise index ~/data/RIRS_NOISES --layout rirs_noises   # then reverb: {rir: {index: ~/data/RIRS_NOISES}}
         """)
 
     @Argument(help: ArgumentHelp("The noise set's top folder.", valueName: "dir")) var directory: String
-    @Option(help: ArgumentHelp("musan, demand, esc50, wham or folder.", valueName: "layout")) var layout: String
+    @Option(help: ArgumentHelp("musan, demand, esc50, wham, folder, rirs_noises, butreverb, mit or ace.", valueName: "layout")) var layout: String
     @Option(help: ArgumentHelp("Where to write the index (default DIR/index.tsv).", valueName: "file")) var out: String?
 
     func validate() throws {

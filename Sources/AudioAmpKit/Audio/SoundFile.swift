@@ -193,6 +193,53 @@ public final class SoundFile {
     return out
   }
 
+  /// Reads up to `count` frames of one channel (`channel` in 0..<channels) from the current
+  /// position, without downmixing (for multichannel impulse responses, where averaging
+  /// microphones would smear the direct sound). Returns fewer only at the end of the file.
+  public func readChannel(_ channel: Int, count: Int) throws -> [Float] {
+    guard let h = handle else { throw AudioFileError.readFailed(path: path, reason: "file is closed") }
+    let ch = info.channels
+    guard channel >= 0 && channel < ch else {
+      throw AudioFileError.badRange(path: path, detail: "channel \(channel) asked, the file has \(ch) (0...\(ch - 1))")
+    }
+    guard count > 0 else { return [] }
+    if interleaved.count < count * ch { interleaved = [Float](repeating: 0, count: count * ch) }
+    let got = interleaved.withUnsafeMutableBufferPointer {
+      sf_readf_float(h, $0.baseAddress, sf_count_t(count))
+    }
+    if got < 0 { throw AudioFileError.readFailed(path: path, reason: String(cString: sf_strerror(h))) }
+    return (0..<Int(got)).map { interleaved[$0 * ch + channel] }
+  }
+
+  /// Writes `samples` as a 32-bit float mono WAV file (for impulse responses, whose decaying
+  /// tails would be lost below 16-bit resolution). Written through a temporary file and renamed.
+  public static func writeWAVFloat(_ samples: [Float], sampleRate: Int, to path: String) throws {
+    let url = URL(fileURLWithPath: path)
+    let tmp = url.deletingLastPathComponent()
+      .appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())").path
+    var sfinfo = SF_INFO()
+    sfinfo.samplerate = Int32(sampleRate)
+    sfinfo.channels = 1
+    sfinfo.format = Int32(SF_FORMAT_WAV | SF_FORMAT_FLOAT)
+    guard let h = sf_open(tmp, Int32(SFM_WRITE), &sfinfo) else {
+      throw AudioFileError.writeFailed(path: path, reason: String(cString: sf_strerror(nil)))
+    }
+    // libsndfile's PEAK chunk carries a time stamp; without it the same samples give the same bytes.
+    _ = sf_command(h, Int32(SFC_SET_ADD_PEAK_CHUNK), nil, Int32(SF_FALSE))
+    let written = samples.withUnsafeBufferPointer { sf_writef_float(h, $0.baseAddress, sf_count_t(samples.count)) }
+    let writeError = written != sf_count_t(samples.count) ? String(cString: sf_strerror(h)) : nil
+    let closeResult = sf_close(h)
+    if let e = writeError ?? (closeResult != 0 ? "close failed (disk full?)" : nil) {
+      unlink(tmp)
+      throw AudioFileError.writeFailed(path: path, reason: e)
+    }
+    if rename(tmp, path) != 0 {
+      let reason = String(cString: strerror(errno))
+      unlink(tmp)
+      throw AudioFileError.writeFailed(path: path, reason: reason)
+    }
+  }
+
   /// Writes `samples` (mono, nominal range [-1, 1]) as a 16-bit PCM WAV file at `path`.
   ///
   /// The same as `write(_:sampleRate:to:format:)` with `.wav16`.

@@ -13,7 +13,7 @@ public final class FFTConvolver: @unchecked Sendable {
   /// The filter taps.
   public let taps: [Float]
   /// Delay removed from the output: (L − 1)/2 samples (rounded down), the group delay of a
-  /// linear-phase filter with L taps.
+  /// linear-phase filter with L taps, unless given at creation.
   public let delay: Int
   private let lock = NSLock()
   private var spectra: [Int: FFTBuffer] = [:]
@@ -23,6 +23,16 @@ public final class FFTConvolver: @unchecked Sendable {
     precondition(!taps.isEmpty, "FFTConvolver needs at least one tap")
     self.taps = taps
     self.delay = (taps.count - 1) / 2
+  }
+
+  /// Creates a convolver that removes `delay` samples (0 ≤ delay < taps.count) instead of the
+  /// linear-phase group delay: for an impulse response whose direct sound is tap `delay`, the
+  /// output then keeps the input's timing.
+  public init(taps: [Float], delay: Int) {
+    precondition(!taps.isEmpty, "FFTConvolver needs at least one tap")
+    precondition(delay >= 0 && delay < taps.count, "delay must lie within the taps")
+    self.taps = taps
+    self.delay = delay
   }
 
   /// Filters `x` and returns exactly `x.count` samples: y[i] = Σ_j h[j]·x[i + D − j] with

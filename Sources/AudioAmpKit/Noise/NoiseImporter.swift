@@ -17,10 +17,32 @@ import Foundation
 ///   licence CC-BY-NC-4.0; `tt` is the test split.
 /// - `folder`: one subfolder per category, audio files at any depth below; licence from a
 ///   `LICENSE` file's first line in the category folder, if any.
+/// Impulse-response sets (read by the reverb effect through ``RIRSet``; rows of category `noise`
+/// are the sets' own noise recordings, which the reverb effect skips and the noise effect can use):
+/// - `rirs_noises`: OpenSLR 28 (Ko et al., ICASSP 2017). `real_rirs_isotropic_noises/*.wav`:
+///   files with `_rir_`/`_air_`/`_imp` in their name are category `rir-real`, `_noise_` files
+///   category `noise`; `simulated_rirs/<smallroom|mediumroom|largeroom>/RoomNNN/*.wav` are
+///   `rir-simulated-<size>`. Licence Apache-2.0 (the collection; the README names the source
+///   databases). Split by room: every RIR of one simulated room, or of one real recording
+///   session (the name without its last `_` field), shares a split.
+/// - `butreverb`: BUT ReverbDB (Szöke et al., IEEE JSTSP 2019), `<Room>/<MicID>/<SpkID…>/<pos>/
+///   RIR/*.wav` (category `rir-real`) and `…/silence/*.wav` (category `noise`); licence
+///   CC-BY-4.0; split by room.
+/// - `mit`: the MIT Acoustical Reverberation Scene Statistics Survey (Traer & McDermott, PNAS
+///   2016), one folder of `hNNN_<Place>_…wav` files (an `Audio/` subfolder is looked into);
+///   category `rir-real`; licence CC-BY-4.0; split by file.
+/// - `ace`: the ACE Challenge corpus (Eaton et al., 2016), `<MicConfig>/<Room>/<n>/*RIR*.wav`
+///   (category `rir-real`; other files in the tree, the noise recordings, `noise`); licence
+///   "ACE Challenge corpus licence (research use)"; split by room, so a room's RIRs from every
+///   microphone configuration share one split.
+/// Multichannel RIR files keep all their channels; the reverb effect draws one per output.
 /// Where the set has no split of its own, a file group goes to `test` when FNV-1a of its key
 /// mod 10 is 0 or 1 (about 20 %), else `train`: stable, and independent of listing order.
 public enum NoiseImporter {
-  public enum Layout: String, Sendable, CaseIterable { case musan, demand, esc50, wham, folder }
+  public enum Layout: String, Sendable, CaseIterable {
+    case musan, demand, esc50, wham, folder
+    case rirsNoises = "rirs_noises", butreverb, mit, ace
+  }
 
   /// One indexed file before its header is read.
   struct Entry {
@@ -173,6 +195,8 @@ public enum NoiseImporter {
         throw NoiseLibraryError.badFile(path: root, detail: "does not look like WHAM! noise: no tr/, cv/ or tt/ folders with audio")
       }
       return out
+    case .rirsNoises, .butreverb, .mit, .ace:
+      return try scanRIRs(root: root, layout: layout)
     case .folder:
       var out: [Entry] = []
       for category in subfolders(root) {
@@ -184,6 +208,71 @@ public enum NoiseImporter {
       }
       return out
     }
+  }
+
+  /// Entries of the impulse-response layouts.
+  static func scanRIRs(root: String, layout: Layout) throws -> [Entry] {
+    let fm = FileManager.default
+    func join(_ a: String, _ b: String) -> String { (a as NSString).appendingPathComponent(b) }
+    var out: [Entry] = []
+    switch layout {
+    case .rirsNoises:
+      // Accept the set's top folder or its parent.
+      let top = fm.fileExists(atPath: join(root, "RIRS_NOISES")) ? "RIRS_NOISES/" : ""
+      let real = join(root, top + "real_rirs_isotropic_noises")
+      for rel in audio(under: real, root: root) {
+        let name = ((rel as NSString).lastPathComponent as NSString).deletingPathExtension
+        let isNoise = name.contains("_noise")
+        let session = name.split(separator: "_").dropLast().joined(separator: "_")
+        out.append(Entry(relative: rel, category: isNoise ? "noise" : "rir-real", licence: "Apache-2.0 (OpenSLR 28; source databases in RIRS_NOISES/README)", split: hashSplit("rirs_noises/" + session)))
+      }
+      let sim = join(root, top + "simulated_rirs")
+      for size in subfolders(sim) {
+        for room in subfolders(join(sim, size)) {
+          for rel in audio(under: join(join(sim, size), room), root: root) {
+            out.append(Entry(relative: rel, category: "rir-simulated-\(size)", licence: "Apache-2.0 (OpenSLR 28)", split: hashSplit("rirs_noises/\(size)/\(room)")))
+          }
+        }
+      }
+      guard !out.isEmpty else {
+        throw NoiseLibraryError.badFile(path: root, detail: "does not look like RIRS_NOISES: no real_rirs_isotropic_noises/ or simulated_rirs/<size>/RoomNNN/ with audio")
+      }
+    case .butreverb:
+      for room in subfolders(root) {
+        for rel in audio(under: join(root, room), root: root) {
+          let parts = rel.split(separator: "/").map(String.init)
+          let category: String
+          if parts.contains("RIR") { category = "rir-real" } else if parts.contains(where: { $0.lowercased() == "silence" }) { category = "noise" } else { continue }
+          out.append(Entry(relative: rel, category: category, licence: "CC-BY-4.0", split: hashSplit("butreverb/" + room)))
+        }
+      }
+      guard !out.isEmpty else {
+        throw NoiseLibraryError.badFile(path: root, detail: "does not look like BUT ReverbDB: no <Room>/<MicID>/<SpkID>/<pos>/RIR/*.wav")
+      }
+    case .mit:
+      let dir = fm.fileExists(atPath: join(root, "Audio")) ? join(root, "Audio") : root
+      for rel in audio(under: dir, root: root) where ((rel as NSString).lastPathComponent).lowercased().hasPrefix("h") {
+        out.append(Entry(relative: rel, category: "rir-real", licence: "CC-BY-4.0", split: hashSplit("mit/" + (rel as NSString).lastPathComponent)))
+      }
+      guard !out.isEmpty else {
+        throw NoiseLibraryError.badFile(path: root, detail: "does not look like the MIT IR survey: no hNNN_<place>.wav files (in Audio/ or the folder itself)")
+      }
+    case .ace:
+      for config in subfolders(root) {
+        for room in subfolders(join(root, config)) {
+          for rel in audio(under: join(join(root, config), room), root: root) {
+            let isRIR = (rel as NSString).lastPathComponent.uppercased().contains("RIR")
+            out.append(Entry(relative: rel, category: isRIR ? "rir-real" : "noise", licence: "ACE Challenge corpus licence (research use)", split: hashSplit("ace/" + room)))
+          }
+        }
+      }
+      guard out.contains(where: { $0.category == "rir-real" }) else {
+        throw NoiseLibraryError.badFile(path: root, detail: "does not look like ACE: no <MicConfig>/<Room>/<n>/*RIR*.wav")
+      }
+    default:
+      break
+    }
+    return out
   }
 
   static func demandCategory(_ env: String) -> String? {

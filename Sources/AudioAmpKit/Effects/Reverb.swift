@@ -1,0 +1,243 @@
+import Foundation
+
+/// Far-field speech: convolves the utterance with a room impulse response, synthesized for a
+/// drawn shoe-box room (``RoomSampler``, ``RIRSynth``) or drawn from a set of real RIRs
+/// (``RIRSet``).
+///
+/// - Timing: the direct path is aligned to sample 0 (synthesized RIRs are rendered that way;
+///   for real ones the direct sound's peak, found by ``RIRMeasure``, becomes the convolution's
+///   removed delay), so word timings stay valid. The delay removed is recorded
+///   (`direct_delay_removed_s`); `timeScale` is 1.
+/// - Level (`level`): `energy` (the default) scales the output so its RMS equals the input's
+///   (`gain_db` records the scale); `direct` scales the RIR so the direct sound has amplitude 1,
+///   so the direct sound keeps the speech level and the reverberation adds to it (louder for a
+///   distant talker; `gain_db` then records the RIR's scale).
+/// - Length (`length`): `same` (the default) returns exactly the input's length, the
+///   reverberation past the last sample cut off; `keep_tail` appends the RIR's length after
+///   its direct sound minus one sample, so the tail of the last word is kept.
+/// - Real RIRs are cut where their decay meets the noise floor (Lundeby), so their noise is not
+///   added to the speech; a multichannel file gives one channel per output, drawn.
+/// - An RIR that is a single tap (an identity after alignment and level) returns the input
+///   untouched, byte for byte.
+public struct Reverb: Effect {
+  public static let name = "reverb"
+
+  /// How the output level is set.
+  public enum LevelPolicy: String, Sendable, CaseIterable {
+    /// Output RMS equals input RMS.
+    case energy
+    /// The direct sound has amplitude 1.
+    case direct
+  }
+
+  /// How long the output is.
+  public enum LengthPolicy: String, Sendable, CaseIterable {
+    /// The input's length.
+    case same
+    /// The input's length plus the RIR's tail after its direct sound.
+    case keepTail = "keep_tail"
+  }
+
+  /// What the effect draws from and how it applies it.
+  public struct Settings: Sendable {
+    /// Where the RIRs come from.
+    public enum Source: Sendable {
+      /// A simulated shoe-box room per output.
+      case room(RoomSpec)
+      /// Real (or pre-synthesized) RIR files, sorted; one drawn per output.
+      case files([RIRFile])
+    }
+    /// Where the RIRs come from.
+    public var source: Source
+    /// Level policy.
+    public var level: LevelPolicy
+    /// Length policy.
+    public var length: LengthPolicy
+    /// Whether a noise effect should place its sources in the same room
+    /// (``Reverb/noiseImpulseResponse(in:parameters:using:)``).
+    public var noiseInRoom: Bool
+
+    /// Creates settings.
+    public init(source: Source, level: LevelPolicy = .energy, length: LengthPolicy = .same, noiseInRoom: Bool = false) {
+      self.source = source
+      self.level = level
+      self.length = length
+      self.noiseInRoom = noiseInRoom
+    }
+  }
+
+  /// The drawn parameters of one output.
+  public struct Parameters: Sendable {
+    /// What was drawn.
+    public enum Choice: Sendable {
+      /// A simulated room with its positions and tail seed.
+      case room(DrawnRoom)
+      /// A file and one of its channels (0-based).
+      case file(RIRFile, channel: Int)
+    }
+    /// What was drawn.
+    public var choice: Choice
+    /// Sample rate of the audio the RIR is made for, Hz.
+    public var sampleRate: Int
+  }
+
+  /// An impulse response ready to convolve with, and what was measured in it.
+  public struct ImpulseResponse: Sendable {
+    /// The taps at the audio's rate (direct sound amplitude 1 for synthesized ones).
+    public var taps: [Float]
+    /// The tap holding the direct sound; removed as delay by the convolution.
+    public var directSample: Int
+    /// Delay removed so that the direct sound lands on sample 0, seconds.
+    public var removedDelaySeconds: Double
+    /// Measurement of `taps`.
+    public var measured: RIRMeasurement
+    /// The room, absorption as calibrated, for synthesized RIRs.
+    public var room: ShoeBoxRoom?
+  }
+
+  /// The settings.
+  public let settings: Settings
+
+  /// Creates the effect. A `.files` source must list at least one file.
+  public init(_ settings: Settings) {
+    if case .files(let f) = settings.source { precondition(!f.isEmpty, "Reverb needs at least one RIR file") }
+    self.settings = settings
+  }
+
+  public func draw(_ context: EffectContext, using rng: inout UtteranceRNG) throws -> Parameters {
+    switch settings.source {
+    case .room(let spec):
+      do {
+        return Parameters(choice: .room(try RoomSampler.draw(spec, using: &rng)), sampleRate: context.sampleRate)
+      } catch let e as RoomError {
+        throw EffectError.badParameter(effect: Self.name, detail: "utterance \(context.utterance.id): \(e)")
+      }
+    case .files(let files):
+      let f = files[rng.index(below: files.count)]
+      let channel = f.channels > 1 ? rng.index(below: f.channels) : 0
+      return Parameters(choice: .file(f, channel: channel), sampleRate: context.sampleRate)
+    }
+  }
+
+  /// The impulse response `p` stands for, at `p.sampleRate`: rendered (calibrated to the drawn
+  /// RT60 by ``RIRSynth/renderMeetingRT60``) or read, resampled and cut at its noise floor.
+  public func impulseResponse(for p: Parameters) throws -> ImpulseResponse {
+    switch p.choice {
+    case .room(let d):
+      let (room, rir, m) = try RIRSynth.renderMeetingRT60(
+        lengthM: d.room.lengthM, widthM: d.room.widthM, heightM: d.room.heightM, rt60Seconds: d.rt60Seconds, profile: Self.profile(of: d),
+        source: d.source, mic: d.mic, sampleRate: p.sampleRate, seed: d.tailSeed)
+      return ImpulseResponse(taps: rir.samples, directSample: 0, removedDelaySeconds: rir.directDelaySeconds, measured: m, room: room)
+    case .file(let f, let channel):
+      var h = try RIRSet.read(f, channel: channel, sampleRate: p.sampleRate)
+      let m: RIRMeasurement
+      do { m = try RIRMeasure.measure(h, sampleRate: p.sampleRate) } catch {
+        throw EffectError.badParameter(effect: Self.name, detail: "RIR \(f.name) channel \(channel): \(error); remove it from the set")
+      }
+      let end = min(h.count, Int((m.truncationSeconds * Double(p.sampleRate)).rounded()))
+      if end > m.directSample { h = Array(h[..<end]) }
+      return ImpulseResponse(taps: h, directSample: m.directSample, removedDelaySeconds: Double(m.directSample) / Double(p.sampleRate), measured: m, room: nil)
+    }
+  }
+
+  public func apply(_ p: Parameters, to audio: AudioBuffer) throws -> EffectOutput {
+    guard !audio.samples.isEmpty else { throw EffectError.emptyUtterance }
+    let ir = try impulseResponse(for: p)
+    var h = ir.taps
+    let d = ir.directSample
+    var gainDB = 0.0
+    if settings.level == .direct, h[d] != 0, h[d] != 1 {
+      let g = 1 / h[d]
+      for i in h.indices { h[i] *= g }
+      gainDB = Levels.dB(amplitude: Double(abs(g)))
+    }
+    let extra = settings.length == .keepTail ? h.count - 1 - d : 0
+    let m = ir.measured
+    var measured: [(String, JSONValue)] = []
+    func r(_ v: Double) -> JSONValue { .number((v * 1000).rounded() / 1000) }
+    if let t = m.t30Seconds ?? m.t20Seconds { measured.append(("rt60_measured_s", r(t))) }
+    if let t = m.t20Seconds { measured.append(("t20_s", r(t))) }
+    if let t = m.t30Seconds { measured.append(("t30_s", r(t))) }
+    measured += [("drr_db", r(m.drrDB)), ("c50_db", r(m.c50DB)), ("direct_delay_removed_s", .number((ir.removedDelaySeconds * 1e6).rounded() / 1e6))]
+
+    // A single tap is an identity once aligned and levelled: keep the input's bytes.
+    let nonzero = h.indices.filter { h[$0] != 0 }
+    if nonzero == [d], h[d] > 0, extra == 0, settings.level == .energy || h[d] == 1 {
+      if settings.level == .energy { gainDB = 0 }
+      return EffectOutput(audio: audio, measured: measured + [("gain_db", r(gainDB))])
+    }
+    var y = Convolution.apply(audio.samples, taps: h, delay: d, count: audio.count + extra)
+    if settings.level == .energy {
+      let inRMS = Levels.rms(audio.samples)
+      let outRMS = Levels.rms(Array(y.prefix(audio.count)))
+      if inRMS > 0 && outRMS > 0 {
+        let g = Float(inRMS / outRMS)
+        for i in y.indices { y[i] *= g }
+        gainDB = Levels.dB(amplitude: Double(g))
+      }
+    }
+    return EffectOutput(audio: AudioBuffer(samples: y, sampleRate: audio.sampleRate), measured: measured + [("gain_db", r(gainDB))])
+  }
+
+  public func record(_ p: Parameters) -> [(String, JSONValue)] {
+    var out: [(String, JSONValue)] = []
+    switch p.choice {
+    case .room(let d):
+      func r(_ v: Double) -> JSONValue { .number((v * 1000).rounded() / 1000) }
+      out = [
+        ("rt60_s", .number(d.rt60Seconds)), ("room_m", .string(d.room.sizeText)), ("source_m", .string(d.source.text)),
+        ("mic_m", .string(d.mic.text)), ("distance_m", r(d.distanceM)), ("wall_profile", .string(Self.profile(of: d).rawValue)),
+        ("tail_seed", .string(String(format: "%016llx", d.tailSeed))),
+      ]
+    case .file(let f, let channel):
+      out = [("rir_file", .string(f.name)), ("rir_channel", .number(Double(channel)))]
+      if let l = f.licence { out.append(("rir_licence", .string(l))) }
+    }
+    return out + [("level_policy", .string(settings.level.rawValue)), ("length_policy", .string(settings.length.rawValue))]
+  }
+
+  /// The wall profile the drawn room was solved with.
+  static func profile(of d: DrawnRoom) -> WallMaterialProfile {
+    d.profile
+  }
+}
+
+extension Reverb {
+  /// For `noise_in_room`: the impulse response from another point of the same room to the same
+  /// microphone, for a point noise source (a television, a fan, another talker), drawn from
+  /// `rng` (give the noise effect's own child stream). Synthesized rooms: a new source position
+  /// (``RoomSampler/otherSource(in:mic:using:)``) in the calibrated room `ir.room`, its direct
+  /// sound on sample 0 like the speech RIR. RIR sets: another file of the same room folder (or
+  /// another channel of the same file; the same RIR when the room has only one). Convolve the
+  /// noise with it, then set the SNR on what reaches the microphone.
+  public func noiseImpulseResponse(in ir: ImpulseResponse, parameters p: Parameters, using rng: inout UtteranceRNG) throws -> (taps: [Float], source: String) {
+    switch p.choice {
+    case .room(let d):
+      let room = ir.room ?? d.room
+      let s = RoomSampler.otherSource(in: room, mic: d.mic, using: &rng)
+      let rir = try RIRSynth.render(room: room, source: s, mic: d.mic, sampleRate: p.sampleRate, seed: rng.next())
+      return (rir.samples, s.text)
+    case .file(let f, let channel):
+      guard case .files(let all) = settings.source else { return (ir.taps, f.name) }
+      let same = all.filter { $0.roomKey == f.roomKey && $0 != f }
+      if !same.isEmpty {
+        let g = same[rng.index(below: same.count)]
+        let ch = g.channels > 1 ? rng.index(below: g.channels) : 0
+        return (try RIRSet.read(g, channel: ch, sampleRate: p.sampleRate), "\(g.name)#\(ch)")
+      }
+      if f.channels > 1 {
+        let ch = (channel + 1 + rng.index(below: f.channels - 1)) % f.channels
+        return (try RIRSet.read(f, channel: ch, sampleRate: p.sampleRate), "\(f.name)#\(ch)")
+      }
+      return (ir.taps, f.name)
+    }
+  }
+
+  /// For `noise_in_room` as a diffuse field: the room's late reverberation without direct sound
+  /// (``RIRSynth/diffuseTail(room:sampleRate:seed:lengthSeconds:)``), unit energy. Nil for RIR
+  /// sets (no room model; use ``noiseImpulseResponse(in:parameters:using:)``).
+  public func diffuseImpulseResponse(in ir: ImpulseResponse, parameters p: Parameters, seed: UInt64) -> [Float]? {
+    guard case .room(let d) = p.choice else { return nil }
+    return RIRSynth.diffuseTail(room: ir.room ?? d.room, sampleRate: p.sampleRate, seed: seed)
+  }
+}
