@@ -9,11 +9,16 @@ public struct EffectContext: Sendable {
   /// Length of the audio reaching the effect (earlier effects may have changed it), samples.
   public var sampleCount: Int
 
+  /// The room an earlier `reverb` stage (with `noise_in_room`) put the talker in, for noise
+  /// effects after it; nil otherwise.
+  public var room: RoomContext?
+
   /// Creates a context.
-  public init(utterance: Utterance, sampleRate: Int, sampleCount: Int) {
+  public init(utterance: Utterance, sampleRate: Int, sampleCount: Int, room: RoomContext? = nil) {
     self.utterance = utterance
     self.sampleRate = sampleRate
     self.sampleCount = sampleCount
+    self.room = room
   }
 }
 
@@ -27,11 +32,15 @@ public struct EffectOutput: Sendable {
   /// round(s · timeScale). 1 for effects that keep timing; 1/f for a speed or tempo factor f.
   public var timeScale: Double
 
+  /// The room this stage placed the talker in, when later noise is to be heard in it.
+  public var room: RoomContext?
+
   /// Creates an output.
-  public init(audio: AudioBuffer, measured: [(String, JSONValue)] = [], timeScale: Double = 1) {
+  public init(audio: AudioBuffer, measured: [(String, JSONValue)] = [], timeScale: Double = 1, room: RoomContext? = nil) {
     self.audio = audio
     self.measured = measured
     self.timeScale = timeScale
+    self.room = room
   }
 }
 

@@ -39,6 +39,9 @@ public struct NoiseMix: Effect {
     /// For babble: how many talkers, the seed of their arrangement, and the target utterance
     /// (whose speaker is left out).
     public var babble: Babble? = nil
+    /// With an earlier `reverb` stage's `noise_in_room`: the room, and the seed of the noise
+    /// source's position in it.
+    public var room: (context: RoomContext, seed: UInt64)? = nil
   }
 
   /// What a babble draw decides.
@@ -82,6 +85,13 @@ public struct NoiseMix: Effect {
   static let babbleFile = NoiseFile(path: "", name: "babble", category: "babble", durationSeconds: 0, sampleRate: 0, licence: nil)
 
   public func draw(_ context: EffectContext, using rng: inout UtteranceRNG) -> Parameters {
+    var p = drawSource(context, using: &rng)
+    // Drawn last, so recipes without a room draw exactly what they always did.
+    if let room = context.room { p.room = (room, rng.next()) }
+    return p
+  }
+
+  func drawSource(_ context: EffectContext, using rng: inout UtteranceRNG) -> Parameters {
     if let talkers {
       let n = Int(talkers.draw(using: &rng).rounded())
       return Parameters(
@@ -118,6 +128,13 @@ public struct NoiseMix: Effect {
       extra.append(("babble_speakers", .array(speakers.map { .string($0) })))
     } else {
       noise = try NoiseSegment.read(p.file, offsetSeconds: p.offsetSeconds, count: audio.count, sampleRate: audio.sampleRate)
+    }
+    if let (room, seed) = p.room {
+      // The noise source stands elsewhere in the talker's room: what reaches the microphone is
+      // the noise convolved with that point's impulse response, and the SNR is set on it.
+      let (taps, where_) = try room.noiseImpulseResponse(seed: seed)
+      noise = Convolution.apply(noise, taps: taps, delay: 0, count: noise.count)
+      extra.append(("noise_in_room", .string(where_)))
     }
     let noiseRMS = Levels.rms(noise)
     guard noiseRMS > 1e-9 else { throw EffectError.silentNoise(file: p.file.name, offsetSeconds: p.offsetSeconds) }

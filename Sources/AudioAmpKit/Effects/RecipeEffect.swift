@@ -70,7 +70,7 @@ public enum EffectRegistry {
   /// Every effect type.
   public static let all: [any RecipeEffect.Type] = [
     NoiseMix.self, BandLimit.self, SpeedChange.self, PitchShift.self, TempoChange.self,
-    Gain.self, Codec.self, Handset.self, AGC.self, Compressor.self, Clipping.self,
+    Gain.self, Codec.self, Handset.self, AGC.self, Compressor.self, Clipping.self, Reverb.self,
   ]
 
   /// Effect names, in registry order.

@@ -164,7 +164,7 @@ public struct Reverb: Effect {
     let nonzero = h.indices.filter { h[$0] != 0 }
     if nonzero == [d], h[d] > 0, extra == 0, settings.level == .energy || h[d] == 1 {
       if settings.level == .energy { gainDB = 0 }
-      return EffectOutput(audio: audio, measured: measured + [("gain_db", r(gainDB))])
+      return EffectOutput(audio: audio, measured: measured + [("gain_db", r(gainDB))], room: roomContext(ir, p))
     }
     var y = Convolution.apply(audio.samples, taps: h, delay: d, count: audio.count + extra)
     if settings.level == .energy {
@@ -176,7 +176,14 @@ public struct Reverb: Effect {
         gainDB = Levels.dB(amplitude: Double(g))
       }
     }
-    return EffectOutput(audio: AudioBuffer(samples: y, sampleRate: audio.sampleRate), measured: measured + [("gain_db", r(gainDB))])
+    return EffectOutput(
+      audio: AudioBuffer(samples: y, sampleRate: audio.sampleRate), measured: measured + [("gain_db", r(gainDB))],
+      room: roomContext(ir, p))
+  }
+
+  /// What later noise effects need to place their sources in this room (`noise_in_room`).
+  func roomContext(_ ir: ImpulseResponse, _ p: Parameters) -> RoomContext? {
+    settings.noiseInRoom ? RoomContext(reverb: self, parameters: p, impulse: ir) : nil
   }
 
   public func record(_ p: Parameters) -> [(String, JSONValue)] {
@@ -239,5 +246,154 @@ extension Reverb {
   public func diffuseImpulseResponse(in ir: ImpulseResponse, parameters p: Parameters, seed: UInt64) -> [Float]? {
     guard case .room(let d) = p.choice else { return nil }
     return RIRSynth.diffuseTail(room: ir.room ?? d.room, sampleRate: p.sampleRate, seed: seed)
+  }
+}
+
+/// The validated recipe settings of a `reverb` effect (files are resolved when a run starts).
+public struct ReverbSpec: Sendable, Equatable {
+  /// Where the impulse responses come from.
+  public enum Source: Sendable, Equatable {
+    /// A simulated shoe-box room drawn per output.
+    case room(RoomSpec)
+    /// A set of impulse-response files (an index folder or any folder of audio), one drawn per
+    /// output, optionally one split of it.
+    case rirs(folder: String, split: String?)
+  }
+  /// Where the impulse responses come from.
+  public var source: Source
+  /// Level policy.
+  public var level: Reverb.LevelPolicy
+  /// Length policy.
+  public var length: Reverb.LengthPolicy
+  /// Whether the noise effect places its sources in the same room.
+  public var noiseInRoom: Bool
+}
+
+
+extension Reverb: RecipeEffect {
+  public static let summary = """
+    Far-field speech: convolves the utterance with a room impulse response through the FFT core \
+    (one FFT up to 2048 taps, uniformly partitioned beyond). `room` draws a shoe-box room per \
+    output — image sources at exact (fractional) delays with octave-band absorption for the \
+    early part, a noise tail shaped by each band's decay, joined at the mixing time — with its \
+    absorption solved (and corrected by measuring the rendered RIR) so that T20/T30 meet the \
+    drawn `rt60_s` within 2 %; `rir` draws real or pre-synthesized RIRs from a folder or an index \
+    (one channel per output of a multichannel file; real RIRs are cut at their noise floor). The \
+    direct path is aligned to sample 0, so word timings stay valid (the delay removed is \
+    recorded). `level: energy` keeps the output RMS equal to the input's; `direct` keeps the \
+    direct sound at the speech level. `length: same` keeps the input's length; `keep_tail` adds \
+    the reverberant tail. Records the room, positions, `distance_m`, `rt60_s` asked and measured \
+    (T20, T30), `drr_db`, `c50_db`, `gain_db`, `direct_delay_removed_s` (or `rir_file` and channel).
+    """
+
+  public static let keys: [RecipeKey] = [
+    .mapping(
+      "room",
+      [
+        .number("rt60_s", .closed(0.05, 5, " s"), required: true, example: "{uniform: [0.2, 1.0]}", help: "reverberation time to meet (T20/T30), seconds"),
+        .number("size_m", .closed(1, 50, " m"), required: true, example: "{uniform: [3, 12]}", help: "room length (its longest side), metres"),
+        .number("width_m", .closed(1, 50, " m"), example: "4", whenAbsent: "to draw length × U(0.55, 0.9)", help: "room width, metres"),
+        .number("height_m", .closed(1, 20, " m"), example: "2.7", whenAbsent: "to draw U(2.4, 3.2) m, at most the width", help: "room height, metres"),
+        .number("distance_m", .closed(0.1, 30, " m"), example: "{uniform: [0.5, 4]}", whenAbsent: "to place talker and microphone anywhere", help: "talker–microphone distance, metres (capped at what the room can hold; the one used is recorded)"),
+        .keyword(
+          "wall_profile", WallMaterialProfile.self,
+          meanings: [.flat: "same absorption in every band", .furnished: "living rooms and offices", .cabin: "car cabin"],
+          default: .flat, example: "furnished", help: "how wall absorption varies with frequency (RT60 is then met at 500 Hz–1 kHz)"),
+      ], example: "{rt60_s: {uniform: [0.2, 1.0]}, size_m: {uniform: [3, 12]}, distance_m: {uniform: [0.5, 4]}}",
+      help: "a simulated shoe-box room per output (give room or rir)"),
+    .mapping(
+      "rir",
+      [
+        .text("index", example: "rirs/", help: "a folder with an index.tsv (noise index --layout ..., room synth --count)"),
+        .text("dir", example: "some/real/rirs", help: "any folder of impulse-response audio files"),
+        .text("split", example: "train", help: "only RIRs of this split of the index"),
+      ], example: "{index: rirs/}", help: "real or pre-synthesized impulse responses (give room or rir)"),
+    .keyword(
+      "level", Reverb.LevelPolicy.self,
+      meanings: [.energy: "output RMS equals input RMS", .direct: "direct sound at the speech level"],
+      default: .energy, example: "direct", help: "how the output level is set"),
+    .keyword(
+      "length", Reverb.LengthPolicy.self,
+      meanings: [.same: "the input's length", .keepTail: "input plus the reverberant tail"],
+      default: .same, example: "keep_tail", help: "how long the output is"),
+    .flag("noise_in_room", help: "noise effects after this one are heard in the same room: convolved with an RIR from another point of it, the SNR measured at the microphone"),
+  ]
+
+  public static let example = "{room: {rt60_s: {uniform: [0.2, 1.0]}, size_m: {uniform: [3, 12]}}}"
+
+  public static func spec(from settings: RecipeSettings, check: inout RecipeCheck) -> ReverbSpec? {
+    let given = settings.given.filter { $0 == "room" || $0 == "rir" }
+    if given.isEmpty {
+      if settings.suggested.isDisjoint(with: ["room", "rir"]) {
+        check.report(
+          settings.location, settings.field,
+          "give room (a simulated room, e.g. 'room: {rt60_s: {uniform: [0.2, 1.0]}, size_m: {uniform: [3, 12]}}') "
+            + "or rir (impulse responses, e.g. 'rir: {index: rirs/}')")
+      }
+      return nil
+    }
+    if given.count > 1 {
+      check.report(
+        settings.keyLocation(given[1]), settings.field(given[1]),
+        "give room or rir, not both ('\(given[0])' is already given)")
+      return nil
+    }
+    var source: ReverbSpec.Source?
+    if let room = settings.mapping("room") {
+      if let rt60 = room.number("rt60_s"), let size = room.number("size_m"),
+        let profile = room.keyword("wall_profile", as: WallMaterialProfile.self)
+      {
+        source = .room(
+          RoomSpec(
+            rt60Seconds: rt60, lengthM: size, widthM: room.number("width_m"), heightM: room.number("height_m"),
+            distanceM: room.number("distance_m"), profile: profile))
+      }
+    } else if let rir = settings.mapping("rir") {
+      let folders = rir.given.filter { $0 == "index" || $0 == "dir" }
+      if folders.count != 1 {
+        check.report(
+          folders.count > 1 ? rir.keyLocation(folders[1]) : rir.location, rir.field,
+          folders.count > 1
+            ? "give index or dir, not both" : "name the impulse responses: 'rir: {index: rirs/}' or 'rir: {dir: some/folder}'")
+      } else if let folder = rir.text(folders[0]) {
+        if folders[0] == "dir" && rir.isGiven("split") {
+          check.report(rir.keyLocation("split"), rir.field("split"), "split needs an index (its split column); use index: instead of dir:")
+        } else {
+          source = .rirs(folder: folder, split: rir.text("split"))
+        }
+      }
+    }
+    guard let source, let level = settings.keyword("level", as: Reverb.LevelPolicy.self),
+      let length = settings.keyword("length", as: Reverb.LengthPolicy.self), let inRoom = settings.flag("noise_in_room")
+    else { return nil }
+    return ReverbSpec(source: source, level: level, length: length, noiseInRoom: inRoom)
+  }
+
+  public init(spec: ReverbSpec, environment: EffectEnvironment) throws {
+    let source: Settings.Source
+    switch spec.source {
+    case .room(let room): source = .room(room)
+    case .rirs(let folder, let split): source = .files(try RIRSet.load(folder, split: split))
+    }
+    self.init(Settings(source: source, level: spec.level, length: spec.length, noiseInRoom: spec.noiseInRoom))
+  }
+}
+
+/// The room a `reverb` stage with `noise_in_room` put the talker in: later noise effects convolve
+/// their noise with an impulse response from another point of it (``Reverb/noiseImpulseResponse(in:parameters:using:)``)
+/// and set the SNR on what reaches the microphone.
+public struct RoomContext: Sendable {
+  /// The reverb effect that drew the room.
+  public var reverb: Reverb
+  /// Its drawn parameters.
+  public var parameters: Reverb.Parameters
+  /// The talker's impulse response in it.
+  public var impulse: Reverb.ImpulseResponse
+
+  /// An impulse response from another point of the room to the microphone, drawn from `seed`,
+  /// and a description of that point.
+  public func noiseImpulseResponse(seed: UInt64) throws -> (taps: [Float], source: String) {
+    var rng = UtteranceRNG(key: seed)
+    return try reverb.noiseImpulseResponse(in: impulse, parameters: parameters, using: &rng)
   }
 }

@@ -113,11 +113,13 @@ extension Renderer {
     var records: [JSONValue] = []
     var timeScale = 1.0
     var reference: [Float]?
+    var room: RoomContext?
     for stage in stages {
       if reference == nil && !stage.altersTalker { reference = audio.samples }
-      let ctx = EffectContext(utterance: u, sampleRate: audio.sampleRate, sampleCount: audio.count)
+      let ctx = EffectContext(utterance: u, sampleRate: audio.sampleRate, sampleCount: audio.count, room: room)
       let (next, record) = try stage.runTimed(audio, context: ctx, rng: rng)
       audio = next.audio
+      if let r = next.room { room = r }
       timeScale *= next.timeScale
       if let record { records.append(record) }
     }
