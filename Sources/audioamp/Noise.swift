@@ -6,7 +6,7 @@ struct NoiseCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "noise",
     abstract: "Make, list and import noise for the noise effect.",
-    subcommands: [Synth.self, Index.self, List.self])
+    subcommands: [Synth.self, Index.self, List.self, Stats.self, Compare.self])
 
   struct Index: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -150,4 +150,72 @@ struct NoiseCommand: ParsableCommand {
       }
     }
   }
+
+  /// Options shared by `stats` and `compare`.
+  struct StatsOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Analyse at most this many seconds of each file.", valueName: "s")) var seconds: Double?
+    @Option(help: ArgumentHelp("Speech set for the masking figure (every third utterance by id).", valueName: "corpus")) var speech: String = "corpus/manifest.jsonl"
+    @Flag(help: "Skip the masking figure (ESTOI of the speech set mixed at 0, 5, 10 dB).") var noMasking = false
+
+    func validate() throws {
+      if let s = seconds, s <= 0 { throw ValidationError("--seconds must be greater than 0") }
+      if !noMasking && !FileManager.default.fileExists(atPath: speech) {
+        throw ValidationError("--speech \(speech): no such corpus; run from the audioamp checkout, give --speech CORPUS, or pass --no-masking")
+      }
+    }
+
+    func options() throws -> NoiseStatsReport.Options {
+      NoiseStatsReport.Options(maxSeconds: seconds, speech: noMasking ? nil : try NoiseMasking.SpeechSet.load(corpus: speech))
+    }
+  }
+
+  struct Stats: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Measure noise: third-octave spectrum, centroid, band shares, L10/L50/L90, modulation spectrum, speech masking (ESTOI).",
+      discussion: """
+        Per file, and per category when several files share one (the category comes from the \
+        folder's index.tsv, else the parent folder's name); figures outside the category's \
+        targets are named. Examples:
+          audioamp noise stats noise-library
+          audioamp noise stats noise-library/traffic --seconds 30 --json
+        """)
+    @Argument(help: ArgumentHelp("Noise files or folders.", valueName: "file|dir")) var paths: [String]
+    @OptionGroup var common: StatsOptions
+    @Flag(help: "Print JSON instead of a table.") var json = false
+
+    func run() throws {
+      do {
+        let entries = try NoiseStatsReport.measure(paths: paths, options: try common.options())
+        print(json ? NoiseStatsReport.json(entries) : NoiseStatsReport.text(entries))
+      } catch {
+        fail("\(error)", code: 1)
+      }
+    }
+  }
+
+  struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Compare two noises (files, or folders pooled) figure by figure.",
+      discussion: """
+        Example:
+          audioamp noise compare noise-library/traffic/busy-street.flac ~/recordings/street.wav
+        """)
+    @Argument(help: ArgumentHelp("First noise (file or folder).", valueName: "a")) var a: String
+    @Argument(help: ArgumentHelp("Second noise (file or folder).", valueName: "b")) var b: String
+    @OptionGroup var common: StatsOptions
+
+    func run() throws {
+      do {
+        let o = try common.options()
+        func one(_ p: String) throws -> NoiseStatsReport.Entry {
+          let e = try NoiseStatsReport.measure(paths: [p], options: o)
+          return e.count == 1 ? e[0] : e.last!
+        }
+        print(NoiseStatsReport.compare(try one(a), try one(b)))
+      } catch {
+        fail("\(error)", code: 1)
+      }
+    }
+  }
+
 }
