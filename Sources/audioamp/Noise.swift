@@ -63,6 +63,7 @@ struct NoiseCommand: ParsableCommand {
     @Option(help: "Random seed.") var seed: UInt64 = 0
     @Option(help: "Sample rate, Hz.") var rate: Int = 16000
     @Option(help: ArgumentHelp("Output file (.flac, .wav, .ogg, .opus, .mp3).", valueName: "file")) var out: String
+    @Option(help: ArgumentHelp("traffic: street, stop-and-go, motorway-far, wet-road, car-cabin or bus-interior; crowd: cafe, restaurant, station-hall, open-office or party.", valueName: "scene")) var scene: String?
     @Option(help: "traffic: quiet, busy or highway.") var density: String = "busy"
     @Option(help: ArgumentHelp("traffic: closest distances of passing vehicles, metres.", valueName: "min:max")) var distance: String = "5:40"
     @Option(help: ArgumentHelp("traffic: chance a vehicle sounds its horn (default by density).", valueName: "p")) var horns: Double?
@@ -82,6 +83,22 @@ struct NoiseCommand: ParsableCommand {
         throw ValidationError("--density \(density): choose quiet, busy or highway")
       }
       o.density = d
+      if let scene {
+        switch category {
+        case "traffic":
+          guard let t = TrafficGenerator.Scene(rawValue: scene) else {
+            throw ValidationError("--scene \(scene): for traffic choose \(TrafficGenerator.Scene.allCases.map(\.rawValue).joined(separator: ", "))")
+          }
+          o.trafficScene = t
+        case "crowd":
+          guard let c = CrowdGenerator.Scene(rawValue: scene) else {
+            throw ValidationError("--scene \(scene): for crowd choose \(CrowdGenerator.Scene.allCases.map(\.rawValue).joined(separator: ", "))")
+          }
+          o.crowdScene = c
+        default:
+          throw ValidationError("--scene is for traffic and crowd; cell-phone noise takes --kind")
+        }
+      }
       let parts = distance.split(separator: ":").compactMap { Double($0) }
       guard parts.count == 2, parts[0] > 0, parts[0] <= parts[1] else {
         throw ValidationError("--distance \(distance): write min:max in metres, e.g. 5:40")

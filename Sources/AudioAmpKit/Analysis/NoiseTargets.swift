@@ -41,15 +41,15 @@ public struct NoiseTargets: Sendable, Codable, Equatable {
   public static let categories: [String: NoiseTargets] = [
     "traffic": NoiseTargets(
       centroidHz: 350...1200, telephoneShare: 0.19...0.78, below300Share: 0.19...0.79,
-      l10MinusL90DB: 1...16, syllableModulationDB: -60...(-8), estoiAt5DB: 0.45...0.75,
+      l10MinusL90DB: 1...16, syllableModulationDB: -30...0, estoiAt5DB: 0.45...0.72,
       source: "CNOSSOS-EU road model 30-110 km/h; EN 1793-3; Griffiths & Langdon 1968; issue 11 recordings"),
     "crowd": NoiseTargets(
       centroidHz: 450...1100, telephoneShare: 0.6...0.9, below300Share: 0.05...0.35,
-      l10MinusL90DB: 2...10, syllableModulationDB: -40...(-6), estoiAt5DB: 0.4...0.7,
+      l10MinusL90DB: 2...10, syllableModulationDB: -22...(-6), estoiAt5DB: 0.45...0.70,
       source: "LTASS (Byrne et al. 1994, ANSI S3.5); Krishnamurthy & Hansen 2009; Lebo et al. 1994"),
     "cell-phone": NoiseTargets(
-      centroidHz: 150...3000, telephoneShare: 0.1...0.95, below300Share: 0.0...0.9,
-      l10MinusL90DB: 0...40, syllableModulationDB: -60...10, estoiAt5DB: nil,
+      centroidHz: 100...4500, telephoneShare: 0.05...1.0, below300Share: 0.0...0.95,
+      l10MinusL90DB: 0...35, syllableModulationDB: -30...10, estoiAt5DB: nil,
       source: "what the kinds model (GSM TDMA buzz, line hiss, handling noise, tone plans); no published reference"),
   ]
 
