@@ -44,7 +44,7 @@ import Testing
     #expect(rows.count == 1 && row.category == "traffic" && row.outputs == 3)
     #expect(abs(row.stats.durationSeconds - 12) < 0.01 && row.targets != nil)
     let html = ReviewNoise.table(rows)
-    #expect(html.contains("<td>traffic</td>") && html.contains("(350–1200)"))
+    #expect(html.contains("<td>traffic</td>") && html.contains("(300–1400)"))
     var missing: [String: Int] = [:]
     _ = ReviewNoise.rows(records, noiseLibrary: "/nonexistent", warnings: &missing)
     #expect(missing.values.reduce(0, +) == 3)

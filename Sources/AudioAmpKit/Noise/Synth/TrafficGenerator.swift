@@ -8,7 +8,8 @@ import Foundation
 /// CNOSSOS-EU road model's (Kephalopoulos et al. 2012; Directive (EU) 2015/996, Annex II,
 /// categories 1 and 3): rolling noise L_WR = A_R + B_R·lg(v/70) and propulsion noise
 /// L_WP = A_P + B_P·(v − 70)/70, with the propulsion correction for accelerating vehicles. From
-/// about 40 km/h the rolling (tyre/road) noise dominates and peaks in the 1 kHz octave. The
+/// about 40 km/h the rolling (tyre/road) noise dominates the A-weighted level; it peaks in the
+/// 1 kHz octave. The
 /// propulsion noise of the 63–250 Hz octaves is rendered as a harmonic series on the engine's
 /// firing frequency (which follows the speed within a gear); everything else is noise shaped to
 /// the model's spectrum, interpolated between octave centres. On a wet road the tyres also
