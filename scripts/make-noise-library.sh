@@ -30,7 +30,7 @@ wait
 synth crowd --from $C --scene cafe         --talkers 24 --seconds 180 --seed 201 --out $L/crowd/cafe.flac &
 synth crowd --from $C --scene restaurant   --talkers 32 --seconds 180 --seed 202 --out $L/crowd/restaurant.flac &
 synth crowd --from $C --scene station-hall --talkers 60 --seconds 150 --seed 203 --out $L/crowd/station-hall.flac &
-synth crowd --from $C --scene open-office  --talkers 12 --seconds 150 --seed 204 --out $L/crowd/open-office.flac &
+synth crowd --from $C --scene open-office  --talkers 24 --seconds 150 --seed 204 --out $L/crowd/open-office.flac &
 wait
 synth crowd --from $C --scene party        --talkers 40 --seconds 180 --seed 205 --out $L/crowd/party.flac &
 synth crowd --from $C --scene cafe         --talkers 16 --seconds 150 --seed 206 --out $L/crowd/cafe-small.flac &

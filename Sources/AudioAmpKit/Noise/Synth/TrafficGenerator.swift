@@ -170,7 +170,7 @@ public struct TrafficGenerator: Sendable {
     let breath = SynthKit.smoothEnvelope(n, sampleRate: sampleRate, rateHz: 0.2, floor: 0.5, rng: &bedRNG)
     // Level of the bed: a car at 10 m heard at the density's bed level (motorway: the bed is
     // most of what is heard).
-    let bedDB = scene == .motorwayFar ? -6 : scene == .stopAndGo ? -12 : density.bedDB
+    let bedDB = scene == .motorwayFar ? -6 : scene == .stopAndGo ? -4 : density.bedDB
     let bedGain = Float(Levels.amplitude(dB: bedDB) * Self.referenceCarRMS / max(1e-9, Levels.rms(bed)))
     for i in 0..<n { out[i] += bedGain * bed[i] * breath[i] }
     if scene == .wetRoad {
