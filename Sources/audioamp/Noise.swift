@@ -6,7 +6,7 @@ struct NoiseCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "noise",
     abstract: "Make, list and import noise for the noise effect.",
-    subcommands: [Synth.self, Index.self, List.self])
+    subcommands: [Synth.self, Index.self, List.self, Stats.self, Compare.self])
 
   struct Index: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -64,6 +64,7 @@ struct NoiseCommand: ParsableCommand {
     @Option(help: "Random seed.") var seed: UInt64 = 0
     @Option(help: "Sample rate, Hz.") var rate: Int = 16000
     @Option(help: ArgumentHelp("Output file (.flac, .wav, .ogg, .opus, .mp3).", valueName: "file")) var out: String
+    @Option(help: ArgumentHelp("traffic: street, stop-and-go, motorway-far, wet-road, car-cabin or bus-interior; crowd: cafe, restaurant, station-hall, open-office or party.", valueName: "scene")) var scene: String?
     @Option(help: "traffic: quiet, busy or highway.") var density: String = "busy"
     @Option(help: ArgumentHelp("traffic: closest distances of passing vehicles, metres.", valueName: "min:max")) var distance: String = "5:40"
     @Option(help: ArgumentHelp("traffic: chance a vehicle sounds its horn (default by density).", valueName: "p")) var horns: Double?
@@ -83,6 +84,22 @@ struct NoiseCommand: ParsableCommand {
         throw ValidationError("--density \(density): choose quiet, busy or highway")
       }
       o.density = d
+      if let scene {
+        switch category {
+        case "traffic":
+          guard let t = TrafficGenerator.Scene(rawValue: scene) else {
+            throw ValidationError("--scene \(scene): for traffic choose \(TrafficGenerator.Scene.allCases.map(\.rawValue).joined(separator: ", "))")
+          }
+          o.trafficScene = t
+        case "crowd":
+          guard let c = CrowdGenerator.Scene(rawValue: scene) else {
+            throw ValidationError("--scene \(scene): for crowd choose \(CrowdGenerator.Scene.allCases.map(\.rawValue).joined(separator: ", "))")
+          }
+          o.crowdScene = c
+        default:
+          throw ValidationError("--scene is for traffic and crowd; cell-phone noise takes --kind")
+        }
+      }
       let parts = distance.split(separator: ":").compactMap { Double($0) }
       guard parts.count == 2, parts[0] > 0, parts[0] <= parts[1] else {
         throw ValidationError("--distance \(distance): write min:max in metres, e.g. 5:40")
@@ -151,4 +168,72 @@ struct NoiseCommand: ParsableCommand {
       }
     }
   }
+
+  /// Options shared by `stats` and `compare`.
+  struct StatsOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Analyse at most this many seconds of each file.", valueName: "s")) var seconds: Double?
+    @Option(help: ArgumentHelp("Speech set for the masking figure (every third utterance by id).", valueName: "corpus")) var speech: String = "corpus/manifest.jsonl"
+    @Flag(help: "Skip the masking figure (ESTOI of the speech set mixed at 0, 5, 10 dB).") var noMasking = false
+
+    func validate() throws {
+      if let s = seconds, s <= 0 { throw ValidationError("--seconds must be greater than 0") }
+      if !noMasking && !FileManager.default.fileExists(atPath: speech) {
+        throw ValidationError("--speech \(speech): no such corpus; run from the audioamp checkout, give --speech CORPUS, or pass --no-masking")
+      }
+    }
+
+    func options() throws -> NoiseStatsReport.Options {
+      NoiseStatsReport.Options(maxSeconds: seconds, speech: noMasking ? nil : try NoiseMasking.SpeechSet.load(corpus: speech))
+    }
+  }
+
+  struct Stats: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Measure noise: third-octave spectrum, centroid, band shares, L10/L50/L90, modulation spectrum, speech masking (ESTOI).",
+      discussion: """
+        Per file, and per category when several files share one (the category comes from the \
+        folder's index.tsv, else the parent folder's name); figures outside the category's \
+        targets are named. Examples:
+          audioamp noise stats noise-library
+          audioamp noise stats noise-library/traffic --seconds 30 --json
+        """)
+    @Argument(help: ArgumentHelp("Noise files or folders.", valueName: "file|dir")) var paths: [String]
+    @OptionGroup var common: StatsOptions
+    @Flag(help: "Print JSON instead of a table.") var json = false
+
+    func run() throws {
+      do {
+        let entries = try NoiseStatsReport.measure(paths: paths, options: try common.options())
+        print(json ? NoiseStatsReport.json(entries) : NoiseStatsReport.text(entries))
+      } catch {
+        fail("\(error)", code: 1)
+      }
+    }
+  }
+
+  struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Compare two noises (files, or folders pooled) figure by figure.",
+      discussion: """
+        Example:
+          audioamp noise compare noise-library/traffic/busy-street.flac ~/recordings/street.wav
+        """)
+    @Argument(help: ArgumentHelp("First noise (file or folder).", valueName: "a")) var a: String
+    @Argument(help: ArgumentHelp("Second noise (file or folder).", valueName: "b")) var b: String
+    @OptionGroup var common: StatsOptions
+
+    func run() throws {
+      do {
+        let o = try common.options()
+        func one(_ p: String) throws -> NoiseStatsReport.Entry {
+          let e = try NoiseStatsReport.measure(paths: [p], options: o)
+          return e.count == 1 ? e[0] : e.last!
+        }
+        print(NoiseStatsReport.compare(try one(a), try one(b)))
+      } catch {
+        fail("\(error)", code: 1)
+      }
+    }
+  }
+
 }

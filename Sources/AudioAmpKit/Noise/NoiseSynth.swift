@@ -10,6 +10,10 @@ public struct NoiseSynthOptions: Sendable {
   /// Output path; the extension picks the format (.flac, .wav, .ogg, .opus, .mp3).
   public var out: String
   // traffic
+  /// traffic: the setting (street, stop-and-go, motorway-far, wet-road, car-cabin, bus-interior).
+  public var trafficScene = TrafficGenerator.Scene.street
+  /// crowd: the setting (nil: the plain room of `talkers`).
+  public var crowdScene: CrowdGenerator.Scene?
   public var density = TrafficGenerator.Density.busy
   public var distanceMeters: ClosedRange<Double> = 5...40
   public var hornProbability: Double?
@@ -36,9 +40,11 @@ public struct NoiseSynthOptions: Sendable {
     var a = ["audioamp", "noise", "synth", category, "--seconds", JSONValue.format(seconds), "--seed", "\(seed)", "--rate", "\(sampleRate)"]
     switch category {
     case "traffic":
+      if trafficScene != .street { a += ["--scene", trafficScene.rawValue] }
       a += ["--density", density.rawValue, "--distance", "\(JSONValue.format(distanceMeters.lowerBound)):\(JSONValue.format(distanceMeters.upperBound))"]
       if let h = hornProbability { a += ["--horns", JSONValue.format(h)] }
     case "crowd":
+      if let c = crowdScene { a += ["--scene", c.rawValue] }
       a += ["--talkers", "\(talkers)"]
       if let f = from { a += ["--from", f] }
       if !murmur { a.append("--no-murmur") }
@@ -61,14 +67,14 @@ public enum NoiseSynth {
   public static func render(_ o: NoiseSynthOptions) throws -> [Float] {
     switch o.category {
     case "traffic":
-      return TrafficGenerator(density: o.density, distanceMeters: o.distanceMeters, hornProbability: o.hornProbability)
+      return TrafficGenerator(density: o.density, scene: o.trafficScene, distanceMeters: o.distanceMeters, hornProbability: o.hornProbability)
         .render(seconds: o.seconds, sampleRate: o.sampleRate, seed: o.seed)
     case "crowd":
       guard let from = o.from else {
         throw NoiseLibraryError.badFile(path: o.out, detail: "crowd noise is made from speech: give --from CORPUS (e.g. corpus/manifest.jsonl)")
       }
       let sources = try CrowdGenerator.Sources.load(corpus: from, sampleRate: o.sampleRate)
-      return CrowdGenerator(talkers: o.talkers, murmur: o.murmur, clinksPerMinute: o.clinksPerMinute, stepsPerMinute: o.stepsPerMinute, doorsPerMinute: o.doorsPerMinute)
+      return CrowdGenerator(talkers: o.talkers, scene: o.crowdScene, murmur: o.murmur, clinksPerMinute: o.clinksPerMinute, stepsPerMinute: o.stepsPerMinute, doorsPerMinute: o.doorsPerMinute)
         .render(seconds: o.seconds, sampleRate: o.sampleRate, seed: o.seed, sources: sources)
     case "cell-phone":
       return CellPhoneGenerator(kind: o.phoneKind).render(seconds: o.seconds, sampleRate: o.sampleRate, seed: o.seed)

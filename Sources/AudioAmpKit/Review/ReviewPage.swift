@@ -13,7 +13,7 @@ import Foundation
 enum ReviewPage {
   static func html(
     run: String, runDirectory: String, samples: [ReviewSample], outputs: Int, stratify: Stratification?,
-    seed: UInt64, histograms: [Histogram], snrToleranceDB: Double
+    seed: UInt64, histograms: [Histogram], snrToleranceDB: Double, noise: String = ""
   ) -> String {
     let e = HTML.escape
     let flagged = samples.filter { !$0.flags.isEmpty }.count
@@ -27,7 +27,7 @@ enum ReviewPage {
       <body data-run="\(run)">
       <header><h1>Listening check: \(e(runDirectory))</h1>
       <p>\(samples.count) of \(outputs) outputs, \(stratify.map { "stratified by " + $0.rawValue } ?? "unstratified"), seed \(seed).
-      \(flagged) flagged automatically (clipped, silent, or blind SNR more than \(Int(snrToleranceDB)) dB below the SNR asked).
+      \(flagged) flagged automatically (clipped, silent, ESTOI below its floor, or, for outputs without an ESTOI record, blind SNR more than \(Int(snrToleranceDB)) dB below the SNR asked).
       Rated <span id="rated">0</span>/\(samples.count).
       <button id="export" type="button">Export ratings (e)</button></p>
       <p class="keys">Keys: <kbd>j</kbd>/<kbd>→</kbd> next, <kbd>k</kbd>/<kbd>←</kbd> previous, <kbd>c</kbd> play clean,
@@ -37,7 +37,7 @@ enum ReviewPage {
       <section class="run"><h2>Whole run</h2><div class="hists">
       """
     for hist in histograms { h += hist.svg }
-    h += "</div></section>\n<main>\n"
+    h += "</div>\n" + noise + "</section>\n<main>\n"
     for (n, s) in samples.enumerated() {
       let file = ReviewReport.fileName(s.id)
       let aug = "../" + pathURL(s.record["audio_filepath"]?.stringValue ?? "")
@@ -99,6 +99,8 @@ enum ReviewPage {
     switch flag {
     case "clipped": return "clipped (\(s.inspection.clippedSamples))"
     case "silent": return "silent"
+    case "estoi":
+      return String(format: "hard to understand: ESTOI %.2f", ReviewNoise.estoi(s.record) ?? 0)
     case "snr":
       return String(format: "noisier than asked: SNR est. %.0f dB, asked %.0f dB", s.inspection.estimatedSNRDB ?? 0, ReviewReport.askedSNR(s.record) ?? 0)
     default: return flag
@@ -129,6 +131,8 @@ enum ReviewPage {
     .pair{display:flex;flex-wrap:wrap;gap:12px}figure{margin:0;flex:1 1 0;min-width:300px}figcaption{font-size:.85em;color:#555}
     audio{display:block;width:100%;margin:.2em 0}img{display:block;max-width:100%}
     .text{font-size:1.05em;margin:.3em 0}.stratum{font-size:.8em;color:#666;background:#eee;padding:0 .4em;border-radius:3px}
+    table.noise{border-collapse:collapse;margin:.5em 0}table.noise td,table.noise th{border:1px solid #ccc;padding:.2em .5em}
+    td.out{background:#fdd}td.in{background:#efe}
     .flag{font-size:.8em;color:#fff;background:#b22222;padding:0 .4em;border-radius:3px}
     .details{display:flex;flex-wrap:wrap;gap:16px;font-size:.85em}table{border-collapse:collapse}
     td,th{padding:1px 6px;text-align:left;vertical-align:top;border-bottom:1px solid #eee}

@@ -15,6 +15,13 @@ public struct ReviewOptions: Sendable {
   public var inputPath: String?
   /// A sample is flagged when its blind SNR estimate is this many dB below the SNR asked.
   public var snrToleranceDB = 10.0
+  /// A sample is flagged `estoi` when its recorded ESTOI is below this (or below the recipe's
+  /// `min_estoi` recorded with it). The intelligibility flag is the main warning; the blind-SNR
+  /// flag is raised only for outputs without an ESTOI record.
+  public var estoiFlagBelow = 0.4
+  /// The noise library the run drew from, for the noise statistics (default: summary.json's
+  /// `noise_library`, else ./noise-library).
+  public var noiseLibrary: String?
 
   /// Options for the run in `runDirectory`, with the defaults above.
   public init(runDirectory: String) { self.runDirectory = runDirectory }
@@ -32,7 +39,8 @@ public struct ReviewSample: Sendable {
   public var inspection: AudioInspection
   /// Whether clean audio was found for it.
   public var hasClean: Bool
-  /// Automatic flags: `clipped`, `silent`, `snr` (estimate far below the SNR asked).
+  /// Automatic flags: `clipped`, `silent`, `estoi` (recorded ESTOI below the floor), `snr`
+  /// (blind estimate far below the SNR asked; only without an ESTOI record).
   public var flags: [String]
 }
 
@@ -92,11 +100,19 @@ public enum ReviewReport {
   /// normalisation bug). WADA-SNR reads high, not low, when noise is tonal, impulsive or
   /// speech-like and on utterances with long pauses, so a high reading is not evidence of a
   /// problem; flagging it made most phone-noise samples flagged and the flag useless.
-  public static func flags(for inspection: AudioInspection, askedSNR: Double?, toleranceDB: Double) -> [String] {
+  ///
+  /// `estoi` replaces it as the main warning where the guard recorded an ESTOI: WADA read 41 dB
+  /// on a phone-channel output mixed at 20 dB, while ESTOI measures what a listener (or a
+  /// recognizer) loses.
+  public static func flags(for inspection: AudioInspection, askedSNR: Double?, toleranceDB: Double, estoi: Double? = nil, estoiFloor: Double = 0.4) -> [String] {
     var f: [String] = []
     if inspection.clippedSamples > 0 { f.append("clipped") }
     if inspection.isSilent { f.append("silent") }
-    if let asked = askedSNR, let est = inspection.estimatedSNRDB, asked - est > toleranceDB { f.append("snr") }
+    if let e = estoi {
+      if e < estoiFloor { f.append("estoi") }
+    } else if let asked = askedSNR, let est = inspection.estimatedSNRDB, asked - est > toleranceDB {
+      f.append("snr")
+    }
     return f
   }
 
@@ -186,13 +202,16 @@ public enum ReviewReport {
       samples.append(
         ReviewSample(
           id: id, stratum: stratum, record: record, inspection: insp, hasClean: clean != nil,
-          flags: flags(for: insp, askedSNR: askedSNR(record), toleranceDB: o.snrToleranceDB)))
+          flags: flags(
+            for: insp, askedSNR: askedSNR(record), toleranceDB: o.snrToleranceDB, estoi: ReviewNoise.estoi(record),
+            estoiFloor: max(o.estoiFlagBelow, ReviewNoise.floor(record) ?? 0))))
     }
 
     let hist = try runHistograms(records, runDirectory: dir)
+    let noiseRows = ReviewNoise.rows(records, noiseLibrary: noiseLibrary(o, runDirectory: dir), warnings: &warnings)
     let html = ReviewPage.html(
       run: run, runDirectory: dir, samples: samples, outputs: records.count, stratify: o.stratify, seed: o.seed,
-      histograms: hist, snrToleranceDB: o.snrToleranceDB)
+      histograms: hist, snrToleranceDB: o.snrToleranceDB, noise: ReviewNoise.table(noiseRows))
     let index = (reviewDir as NSString).appendingPathComponent("index.html")
     do { try html.write(toFile: index, atomically: true, encoding: .utf8) } catch {
       throw ReviewError.unwritable(path: index, reason: error.localizedDescription)
@@ -214,7 +233,13 @@ public enum ReviewReport {
       level.append(Levels.dB(amplitude: Levels.rms(a.samples)))
       clipped.append(Double(a.samples.reduce(0) { $0 + (abs($1) >= AudioInspection.clipThreshold ? 1 : 0) }))
     }
-    return [
+    // The guard's histograms appear only for runs that recorded an ESTOI.
+    let estoi = records.compactMap { ReviewNoise.estoi($0) }, tries = records.compactMap { ReviewNoise.tries($0) }
+    let guardHistograms = estoi.isEmpty ? [] : [
+      Histogram(title: "ESTOI (talker vs output)", unit: "", values: estoi),
+      Histogram(title: "Intelligibility guard draws", unit: "", values: tries),
+    ]
+    return guardHistograms + [
       Histogram(title: "Achieved SNR", unit: "dB", values: records.compactMap { parameter($0, "noise", "achieved_snr_db") }),
       Histogram(title: "Speed factor", unit: "", values: records.compactMap { parameter($0, SpeedChange.name, "factor") }),
       Histogram(title: "Pitch shift", unit: "st", values: records.compactMap { parameter($0, PitchShift.name, "semitones") }),
@@ -235,6 +260,19 @@ public enum ReviewReport {
     if FileManager.default.fileExists(atPath: p) { return p }
     let rel = (dir as NSString).appendingPathComponent(p)
     return FileManager.default.fileExists(atPath: rel) ? rel : p
+  }
+
+  /// The noise library for the noise statistics: the option, else summary.json's
+  /// `noise_library`, else `noise-library` in the current folder.
+  static func noiseLibrary(_ o: ReviewOptions, runDirectory dir: String) -> String {
+    if let p = o.noiseLibrary { return p }
+    let summary = (dir as NSString).appendingPathComponent("summary.json")
+    if let text = try? String(contentsOfFile: summary, encoding: .utf8),
+      let p = (try? JSONValue.parse(text))?["noise_library"]?.stringValue
+    {
+      return p
+    }
+    return "noise-library"
   }
 
   /// A file name for an id: characters other than letters, digits, `-`, `_` and `.` become `_`.

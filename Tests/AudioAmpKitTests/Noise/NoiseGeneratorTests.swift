@@ -18,13 +18,40 @@ private func percentile(_ v: [Double], _ p: Double) -> Double {
 }
 
 @Suite struct TrafficGeneratorTests {
-  @Test(arguments: [TrafficGenerator.Density.quiet, .busy, .highway])
-  func energyIsMostlyBelowOneKilohertz(density: TrafficGenerator.Density) {
-    let x = TrafficGenerator(density: density).render(seconds: 20, sampleRate: 16000, seed: 3)
-    let low = bandEnergy(x, rate: 16000, 0, 1000)
-    let all = Levels.energy(x)
-    #expect(low / all >= 0.8, "\(density): \(low / all) of the energy below 1 kHz")
+  /// CNOSSOS-EU: rolling noise peaks in the 1 kHz octave and is louder than propulsion there;
+  /// unweighted, propulsion (the 63 Hz octave) carries more power at 30–50 km/h, rolling at
+  /// motorway speeds.
+  @Test(arguments: [(30.0, false), (50.0, false), (90.0, true), (120.0, true)])
+  func rollingNoisePeaksAtOneKilohertz(speed: Double, rollingCarriesMore: Bool) {
+    let m = TrafficGenerator.emission(heavy: false, speedKmh: speed, accelerating: false, wet: false)
+    #expect(m.rolling.firstIndex(of: m.rolling.max()!) == 4, "\(speed) km/h: rolling peaks at octave \(m.rolling)")
+    #expect(m.rolling[4] > m.propulsion[4], "\(speed) km/h")
+    #expect((m.rolling.reduce(0, +) > m.propulsion.reduce(0, +)) == rollingCarriesMore, "\(speed) km/h")
+  }
+
+  /// Faster traffic carries more of its energy in the telephone band (tyre/road noise), and a
+  /// busy street lies within the published spectral ranges.
+  @Test func fasterTrafficIsBrighterAndABusyStreetHasTelephoneBandEnergy() {
+    let busy = NoiseStatistics.measure(TrafficGenerator(density: .busy).render(seconds: 12, sampleRate: 16000, seed: 3), sampleRate: 16000)
+    let highway = NoiseStatistics.measure(TrafficGenerator(density: .highway).render(seconds: 8, sampleRate: 16000, seed: 3), sampleRate: 16000)
+    #expect(highway.centroidHz > busy.centroidHz, "highway \(highway.centroidHz) Hz, busy \(busy.centroidHz) Hz")
+    #expect(busy.shareTelephoneBand > 0.3 && busy.centroidHz > 350, "busy: \(busy.shareTelephoneBand), \(busy.centroidHz) Hz")
+  }
+
+  @Test(arguments: [TrafficGenerator.Scene.carCabin, .busInterior])
+  func interiorsAreDarkAndTheCabinSteady(scene: TrafficGenerator.Scene) {
+    let x = TrafficGenerator(scene: scene).render(seconds: 12, sampleRate: 16000, seed: 4)
+    let s = NoiseStatistics.measure(x, sampleRate: 16000)
     #expect(abs(Levels.dB(amplitude: Levels.rms(x)) + 26) < 0.5)
+    #expect(s.shareBelow300Hz > 0.5, "\(scene): \(s.shareBelow300Hz) below 300 Hz")
+    if scene == .carCabin { #expect(s.l10MinusL90DB < 5, "cabin L10-L90 \(s.l10MinusL90DB)") }
+  }
+
+  @Test func wetRoadsHissAboveTwoKilohertz() {
+    let dry = NoiseStatistics.measure(TrafficGenerator(density: .busy).render(seconds: 10, sampleRate: 16000, seed: 6), sampleRate: 16000)
+    let wet = NoiseStatistics.measure(TrafficGenerator(density: .busy, scene: .wetRoad).render(seconds: 10, sampleRate: 16000, seed: 6), sampleRate: 16000)
+    let k = NoiseStatistics.thirdOctaveLabels.firstIndex(of: "4k")!
+    #expect(wet.thirdOctaveDB[k] > dry.thirdOctaveDB[k] + 4, "4 kHz band: wet \(wet.thirdOctaveDB[k]) dB, dry \(dry.thirdOctaveDB[k]) dB")
   }
 
   @Test(arguments: [TrafficGenerator.Density.quiet, .busy])
@@ -150,5 +177,13 @@ private func percentile(_ v: [Double], _ p: Double) -> Double {
     }
     let a = shape(speech), b = shape(crowd)
     for (i, (x, y)) in zip(a, b).enumerated() { #expect(abs(x - y) < 4, "band \(edges[i + 1]) Hz: speech \(x) dB, crowd \(y) dB") }
+  }
+
+  /// A scene's many distant talkers flatten the envelope far below one talker's.
+  @Test func sceneCrowdsAreFlatterThanASmallGroup() {
+    let few = NoiseStatistics.measure(CrowdGenerator(talkers: 3, murmur: false).render(seconds: 15, sampleRate: 16000, seed: 2, sources: Self.sources), sampleRate: 16000)
+    let cafe = NoiseStatistics.measure(CrowdGenerator(talkers: 24, scene: .cafe).render(seconds: 15, sampleRate: 16000, seed: 2, sources: Self.sources), sampleRate: 16000)
+    #expect(NoiseTargets.syllableModulation(cafe) < NoiseTargets.syllableModulation(few) - 4, "cafe \(cafe.modulationDB), 3 talkers \(few.modulationDB)")
+    #expect(cafe.shareTelephoneBand > 0.6)
   }
 }

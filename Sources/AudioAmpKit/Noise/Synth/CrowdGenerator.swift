@@ -12,6 +12,8 @@ import Foundation
 public struct CrowdGenerator: Sendable {
   /// Number of talkers.
   public var talkers: Int
+  /// The setting; nil for the plain small room (the babble pool's and older files' model).
+  public var scene: Scene?
   /// Add a murmur bed.
   public var murmur: Bool
   /// Cutlery clinks per minute (0 for none).
@@ -22,8 +24,9 @@ public struct CrowdGenerator: Sendable {
   public var doorsPerMinute: Double
 
   /// Creates a generator.
-  public init(talkers: Int = 8, murmur: Bool = true, clinksPerMinute: Double = 0, stepsPerMinute: Double = 0, doorsPerMinute: Double = 0) {
+  public init(talkers: Int = 8, scene: Scene? = nil, murmur: Bool = true, clinksPerMinute: Double = 0, stepsPerMinute: Double = 0, doorsPerMinute: Double = 0) {
     self.talkers = talkers
+    self.scene = scene
     self.murmur = murmur
     self.clinksPerMinute = clinksPerMinute
     self.stepsPerMinute = stepsPerMinute
@@ -69,6 +72,7 @@ public struct CrowdGenerator: Sendable {
 
   /// As `render`, also returning the speaker of each talker, in talker order.
   public func renderWithTalkers(seconds: Double, sampleRate: Int, seed: UInt64, sources: Sources, finish: Bool = true) -> (samples: [Float], speakers: [String]) {
+    if let scene { return renderScene(scene, seconds: seconds, sampleRate: sampleRate, seed: seed, sources: sources, finish: finish) }
     var rng = UtteranceRNG(key: seed)
     let n = Int(seconds * Double(sampleRate))
     var dry = [Float](repeating: 0, count: n)

@@ -1,14 +1,29 @@
 import Foundation
 
-/// Road traffic heard from the kerb: vehicles passing at random times over a low rumble bed.
+/// Road traffic heard from the kerb: vehicles passing at random times over a bed of distant
+/// traffic.
 ///
 /// Each vehicle is a moving point source on a straight road at closest distance d, speed v,
-/// passing the listener at time t0. Its engine is a harmonic series on the firing frequency
-/// (which follows the speed within a gear) and its tyres a broadband road noise; the listener
-/// hears the source at the retarded time t − r(t)/c, so the Doppler shift comes out of the
-/// geometry (f·c/(c + v_r)), with 1/r spreading and a low-pass whose cutoff falls with distance
-/// (air and ground absorb highs). A bed of brown noise below ~150 Hz stands for distant traffic.
-/// Horns (two-tone, 0.2–0.8 s) sound occasionally. Everything is drawn from `seed`.
+/// passing the listener at time t0. Its sound power per octave band (63 Hz–8 kHz) is the
+/// CNOSSOS-EU road model's (Kephalopoulos et al. 2012; Directive (EU) 2015/996, Annex II,
+/// categories 1 and 3): rolling noise L_WR = A_R + B_R·lg(v/70) and propulsion noise
+/// L_WP = A_P + B_P·(v − 70)/70, with the propulsion correction for accelerating vehicles. From
+/// about 40 km/h the rolling (tyre/road) noise dominates the A-weighted level; it peaks in the
+/// 1 kHz octave. The
+/// propulsion noise of the 63–250 Hz octaves is rendered as a harmonic series on the engine's
+/// firing frequency (which follows the speed within a gear); everything else is noise shaped to
+/// the model's spectrum, interpolated between octave centres. On a wet road the tyres also
+/// splash: +4 dB at 1 kHz rising to +12 dB from 4 kHz (Sandberg & Ejsmont, Tyre/Road Noise
+/// Reference Book, 2002). The listener hears the source at the retarded time t − r(t)/c, so
+/// the Doppler shift comes out of the geometry (f·c/(c + v_r)), with 1/r spreading, about 6 dB
+/// per 100 m of excess attenuation and a low-pass whose cutoff falls with distance (air and
+/// ground absorb highs). The bed is the same model's spectrum at 50 km/h heard from 200 m and
+/// more. Horns (two-tone, 0.2–0.8 s) sound occasionally. Everything is drawn from `seed`.
+///
+/// ``Scene`` picks the setting: a street at a ``Density``, stop-and-go city traffic at lights
+/// (flow stopping, then moving off accelerating, brakes squealing, cross traffic behind), a
+/// motorway heard from 100–400 m, a wet road, and two interiors (a car cabin at speed, a city bus), rendered by
+/// ``VehicleInterior``.
 public struct TrafficGenerator: Sendable {
   /// Traffic densities, from a quiet side street to a motorway.
   public enum Density: String, Sendable, CaseIterable {
@@ -16,7 +31,7 @@ public struct TrafficGenerator: Sendable {
     /// Vehicles per minute passing.
     var perMinute: Double { self == .quiet ? 6 : self == .busy ? 24 : 70 }
     /// Speed range, km/h.
-    var speedKmh: ClosedRange<Double> { self == .highway ? 80...125 : self == .busy ? 20...50 : 25...50 }
+    var speedKmh: ClosedRange<Double> { self == .highway ? 80...125 : self == .busy ? 30...60 : 30...50 }
     /// Share of trucks and buses.
     var heavyShare: Double { self == .highway ? 0.2 : self == .busy ? 0.15 : 0.05 }
     /// Level of the distant-traffic bed relative to a car at 10 m, dB.
@@ -37,9 +52,44 @@ public struct TrafficGenerator: Sendable {
     public var heavy: Bool
     /// Horn start relative to passTime (s), if it sounds its horn.
     public var hornAt: Double?
+    /// Accelerating (CNOSSOS propulsion correction, firing frequency rising).
+    public var accelerating = false
+    /// Brake squeal: start relative to passTime (s) and pitch (Hz), if its brakes squeal.
+    public var squeal: (at: Double, hz: Double)? = nil
+
+    /// Creates a vehicle.
+    public init(passTime: Double, speed: Double, distance: Double, firingHz: Double, heavy: Bool, hornAt: Double?, accelerating: Bool = false, squeal: (at: Double, hz: Double)? = nil) {
+      self.passTime = passTime
+      self.speed = speed
+      self.distance = distance
+      self.firingHz = firingHz
+      self.heavy = heavy
+      self.hornAt = hornAt
+      self.accelerating = accelerating
+      self.squeal = squeal
+    }
+  }
+
+  /// Where the listener is.
+  public enum Scene: String, Sendable, CaseIterable {
+    /// At the kerb of a street or road, traffic at the generator's ``Density``.
+    case street
+    /// At the kerb near traffic lights: flow stops every 40–80 s (cross traffic goes on
+    /// behind), then moves off accelerating; brakes squeal now and then.
+    case stopAndGo = "stop-and-go"
+    /// A motorway 100–400 m away: dense fast traffic merging into a steady roar.
+    case motorwayFar = "motorway-far"
+    /// A busy street in the rain: tyre splash and hiss.
+    case wetRoad = "wet-road"
+    /// Inside a car at 90–130 km/h.
+    case carCabin = "car-cabin"
+    /// Inside a city bus, stopping and starting.
+    case busInterior = "bus-interior"
   }
 
   public var density: Density
+  /// The setting (``Scene/street`` unless chosen).
+  public var scene: Scene = .street
   /// Closest-approach distances, m.
   public var distanceMeters: ClosedRange<Double>
   /// Chance a vehicle sounds its horn.
@@ -48,8 +98,9 @@ public struct TrafficGenerator: Sendable {
   static let c = 343.0
 
   /// Creates a generator.
-  public init(density: Density = .busy, distanceMeters: ClosedRange<Double> = 5...40, hornProbability: Double? = nil) {
+  public init(density: Density = .busy, scene: Scene = .street, distanceMeters: ClosedRange<Double> = 5...40, hornProbability: Double? = nil) {
     self.density = density
+    self.scene = scene
     self.distanceMeters = distanceMeters
     self.hornProbability = hornProbability ?? (density == .busy ? 0.08 : 0.02)
   }
@@ -59,17 +110,37 @@ public struct TrafficGenerator: Sendable {
   public func vehicles(seconds: Double, rng: inout UtteranceRNG) -> [Vehicle] {
     var out: [Vehicle] = []
     var t = -10.0
-    let rate = density.perMinute / 60
+    var perMinute = density.perMinute, speeds = density.speedKmh, heavyShare = density.heavyShare
+    switch scene {
+    case .motorwayFar: (perMinute, speeds, heavyShare) = (90, 95...130, 0.2)
+    case .stopAndGo: (perMinute, speeds, heavyShare) = (36, 25...50, 0.12)
+    case .wetRoad: (perMinute, speeds, heavyShare) = (density.perMinute, max(30, speeds.lowerBound)...max(50, speeds.upperBound), heavyShare)
+    default: break
+    }
+    let rate = perMinute / 60
+    // Stop-and-go: a light cycle of 40–80 s, red for about 45 % of it; no vehicle passes on
+    // red, and those passing in the first 12 s of green are moving off from the queue.
+    let cycle = rng.uniform(40, 80), red = cycle * rng.uniform(0.35, 0.55), phase = rng.uniform(0, cycle)
     while t < seconds + 10 {
       t += -log(max(1e-12, 1 - rng.nextUnit())) / rate
-      let heavy = rng.nextUnit() < density.heavyShare
-      let v = rng.uniform(density.speedKmh.lowerBound, density.speedKmh.upperBound) / 3.6 * (heavy ? 0.9 : 1)
+      var accelerating = false
+      if scene == .stopAndGo {
+        let c = (t + phase).truncatingRemainder(dividingBy: cycle)
+        let inCycle = c < 0 ? c + cycle : c
+        if inCycle < red { continue }
+        accelerating = inCycle - red < 12
+      }
+      let heavy = rng.nextUnit() < heavyShare
+      var v = rng.uniform(speeds.lowerBound, speeds.upperBound) / 3.6 * (heavy ? 0.9 : 1)
+      if accelerating { v = min(v, rng.uniform(12, 30) / 3.6) }
       // Firing frequency: rpm/60 × cylinders/2 ≈ 45–110 Hz for cars, 35–70 Hz for diesels.
       let perMS = heavy ? rng.uniform(2.2, 3.2) : rng.uniform(3.5, 5.5)
       let firing = min(heavy ? 75 : 120, max(heavy ? 35 : 40, perMS * v))
-      let d = rng.uniform(distanceMeters.lowerBound, distanceMeters.upperBound)
+      let d = scene == .motorwayFar ? rng.uniform(100, 400) : rng.uniform(distanceMeters.lowerBound, distanceMeters.upperBound)
       let horn: Double? = rng.nextUnit() < hornProbability ? rng.uniform(-2, 1) : nil
-      out.append(Vehicle(passTime: t, speed: v, distance: d, firingHz: firing, heavy: heavy, hornAt: horn))
+      // Brakes squeal on some vehicles slowing for the lights (2–5 kHz, a tenth of them).
+      let squeal: (Double, Double)? = scene == .stopAndGo && !accelerating && rng.nextUnit() < 0.1 ? (rng.uniform(-3, 0), rng.uniform(2000, 5000)) : nil
+      out.append(Vehicle(passTime: t, speed: v, distance: d, firingHz: firing, heavy: heavy, hornAt: horn, accelerating: accelerating, squeal: squeal))
     }
     return out
   }
@@ -78,47 +149,119 @@ public struct TrafficGenerator: Sendable {
   public func render(seconds: Double, sampleRate: Int, seed: UInt64) -> [Float] {
     var rng = UtteranceRNG(key: seed)
     let n = Int(seconds * Double(sampleRate))
+    if scene == .carCabin || scene == .busInterior {
+      let raw = VehicleInterior(bus: scene == .busInterior).render(count: n, sampleRate: sampleRate, rng: &rng)
+      return SynthKit.finish(raw, sampleRate: sampleRate, rmsDBFS: -26)
+    }
     let cars = vehicles(seconds: seconds, rng: &rng)
     var out = [Float](repeating: 0, count: n)
     for (k, car) in cars.enumerated() {
       var vr = rng.child("vehicle-\(k)")
       add(car, into: &out, sampleRate: sampleRate, rng: &vr)
     }
-    // Distant traffic: brown noise under ~150 Hz, slowly breathing.
+    // Distant traffic: the CNOSSOS spectrum at 50 km/h heard from 200 m and more (the air and
+    // ground take the highs: a second-order roll-off from 2 kHz), slowly breathing.
     var bedRNG = rng.child("bed")
-    let bed = SynthKit.shape(SynthKit.colouredNoise(n, exponent: 2, sampleRate: sampleRate, rng: &bedRNG), sampleRate: sampleRate) { f in
-      1 / (1 + pow(f / 150, 4))
+    let model = Self.emission(heavy: false, speedKmh: 50, accelerating: false, wet: scene == .wetRoad)
+    let white = (0..<n).map { _ in Float(bedRNG.gaussian()) }
+    let bed = SynthKit.shape(white, sampleRate: sampleRate) { f in
+      (Self.psd(model.rolling, f) + Self.psd(model.propulsion, f)).squareRoot() / (1 + pow(f / 2000, 2))
     }
     let breath = SynthKit.smoothEnvelope(n, sampleRate: sampleRate, rateHz: 0.2, floor: 0.5, rng: &bedRNG)
-    let bedGain = Float(Levels.amplitude(dB: density.bedDB) * 0.05 / max(1e-9, Levels.rms(bed)))
+    // Level of the bed: a car at 10 m heard at the density's bed level (motorway: the bed is
+    // most of what is heard).
+    let bedDB = scene == .motorwayFar ? -6 : scene == .stopAndGo ? -4 : density.bedDB
+    let bedGain = Float(Levels.amplitude(dB: bedDB) * Self.referenceCarRMS / max(1e-9, Levels.rms(bed)))
     for i in 0..<n { out[i] += bedGain * bed[i] * breath[i] }
+    if scene == .wetRoad {
+      // Rain on the road and spray: a steady hiss above 2 kHz.
+      var wr = rng.child("rain")
+      let hiss = SynthKit.shape((0..<n).map { _ in Float(wr.gaussian()) }, sampleRate: sampleRate) { f in
+        let x = f / 3500
+        return x * x / (1 + x * x * x * x)
+      }
+      let g = Float(Levels.amplitude(dB: -20) * Self.referenceCarRMS / max(1e-9, Levels.rms(hiss)))
+      for i in 0..<n { out[i] += g * hiss[i] }
+    }
     return SynthKit.finish(out, sampleRate: sampleRate, rmsDBFS: -26)
   }
 
-  /// Adds one vehicle (engine, tyres, horn) as heard by the listener.
+  /// RMS of a car at 50 km/h, 10 m away, in the units `add` renders (for bed levels).
+  static let referenceCarRMS = 0.05
+
+  /// Octave centres of the CNOSSOS-EU coefficients, Hz.
+  static let octaveHz: [Double] = [63, 125, 250, 500, 1000, 2000, 4000, 8000]
+
+  /// CNOSSOS-EU road source power per octave (linear, re 10^10 pW = 100 dB): rolling and
+  /// propulsion for a light (category 1) or heavy (category 3) vehicle at `speedKmh`; an
+  /// accelerating vehicle gets the traffic-light propulsion correction at the stop line
+  /// (+5.5 dB light, +7.5 dB heavy); a wet road adds splash to the rolling noise.
+  static func emission(heavy: Bool, speedKmh v: Double, accelerating: Bool, wet: Bool) -> (rolling: [Double], propulsion: [Double]) {
+    let ar: [Double] = heavy ? [87.0, 91.7, 94.1, 100.7, 100.8, 94.3, 87.1, 82.5] : [79.7, 85.7, 84.5, 90.2, 97.3, 93.9, 84.1, 74.3]
+    let br: [Double] = heavy ? [30.0, 33.5, 31.3, 25.4, 31.8, 37.1, 38.6, 40.6] : [30.0, 41.5, 38.9, 25.7, 32.5, 37.2, 39.0, 40.0]
+    let ap: [Double] = heavy ? [104.4, 100.6, 101.7, 101.0, 100.1, 95.9, 91.3, 85.3] : [94.5, 89.2, 88.0, 85.9, 84.2, 86.9, 83.3, 76.1]
+    let bp: [Double] = heavy ? [0, 3, 4.6, 5, 5, 5, 5, 5] : [-1.3, 7.2, 7.7, 8, 8, 8, 8, 8]
+    let speed = max(v, 20)
+    let accel = accelerating ? (heavy ? 7.5 : 5.5) : 0
+    let wetDB: [Double] = [0, 0, 0, 1, 4, 8, 12, 12]
+    let rolling = (0..<8).map { pow(10, (ar[$0] + br[$0] * log10(speed / 70) + (wet ? wetDB[$0] : 0) - 100) / 10) }
+    let propulsion = (0..<8).map { pow(10, (ap[$0] + bp[$0] * (speed - 70) / 70 + accel - 100) / 10) }
+    return (rolling, propulsion)
+  }
+
+  /// Power spectral density at `f` Hz of octave powers `bands`: each band's power over its
+  /// width (f/√2 … f·√2), interpolated linearly in dB against log frequency between centres
+  /// and held flat beyond the end bands (falling 12 dB/octave below 45 Hz).
+  static func psd(_ bands: [Double], _ f: Double) -> Double {
+    let density = (0..<8).map { bands[$0] / (octaveHz[$0] * (2.0.squareRoot() - 1 / 2.0.squareRoot())) }
+    guard f > 0 else { return 0 }
+    let x = log2(f / 63)
+    let below = f < 45 ? pow(f / 45, 4) : 1
+    if x <= 0 { return density[0] * below }
+    if x >= 7 { return density[7] }
+    let i = Int(x), t = x - Double(i)
+    return pow(10, (1 - t) * log10(density[i]) + t * log10(density[i + 1])) * below
+  }
+
+  /// Adds one vehicle (engine, tyres, horn, brakes) as heard by the listener.
   func add(_ car: Vehicle, into out: inout [Float], sampleRate: Int, rng: inout UtteranceRNG) {
     let sr = Double(sampleRate)
-    // Only the stretch where the vehicle is within ~250 m matters.
-    let reach = (250.0 * 250 - car.distance * car.distance).squareRoot() / car.speed
+    // Only the stretch where the vehicle is within ~250 m (twice its distance when farther)
+    // matters.
+    let range = max(250.0, 2 * car.distance)
+    let reach = (range * range - car.distance * car.distance).squareRoot() / car.speed
     let start = max(0, Int((car.passTime - reach) * sr))
     let end = min(out.count, Int((car.passTime + reach) * sr))
     guard end > start else { return }
     let m = end - start
     let harmonics = car.heavy ? 14 : 10
     let phases = (0..<harmonics).map { _ in rng.uniform(0, 2 * Double.pi) }
-    let amps = (1...harmonics).map { h -> Double in
+    var amps = (1...harmonics).map { h -> Double in
       // Diesel: strong low harmonics; petrol: smoother roll-off. Half-order jitter in rng.
-      (car.heavy ? 1.4 : 1.0) / pow(Double(h), car.heavy ? 0.8 : 1.1) * rng.uniform(0.6, 1.0)
+      1 / pow(Double(h), car.heavy ? 0.8 : 1.1) * rng.uniform(0.6, 1.0)
     }
+    let model = Self.emission(heavy: car.heavy, speedKmh: car.speed * 3.6, accelerating: car.accelerating, wet: scene == .wetRoad)
+    // The harmonics carry the propulsion power of the 63–250 Hz octaves; the unit reference is
+    // chosen so that a car at 50 km/h and 10 m has an RMS of about `referenceCarRMS`.
+    let scale = 0.055
+    let engineRMS = (model.propulsion[0...2].reduce(0, +)).squareRoot() * scale
+    let ampNorm = (amps.map { $0 * $0 }.reduce(0, +) / 2).squareRoot()
+    amps = amps.map { $0 / ampNorm * engineRMS }
     let wobble = SynthKit.smoothEnvelope(m, sampleRate: sampleRate, rateHz: 3, floor: 0, rng: &rng)
-    var tyre = SynthKit.colouredNoise(m, exponent: 1.6, sampleRate: sampleRate, rng: &rng)
-    tyre = SynthKit.shape(tyre, sampleRate: sampleRate) { f in
-      // Tyre/road noise: broad hump around 700–1000 Hz, falling above.
-      let x = f / 850
-      return x / (1 + x * x) * 2
+    let white = (0..<m).map { _ in Float(rng.gaussian()) }
+    let broadband = SynthKit.shape(white, sampleRate: sampleRate) { f in
+      // Rolling noise everywhere, propulsion noise above the harmonics' octaves.
+      let lowShare = 1 / (1 + pow(f / 300, 4))
+      return (Self.psd(model.rolling, f) + (1 - lowShare) * Self.psd(model.propulsion, f)).squareRoot()
     }
-    let tyreLevel = 0.25 * pow(car.speed / 14, 1.5) * (car.heavy ? 1.5 : 1)
-    let engineLevel = 0.55 * (car.heavy ? 1.8 : 1)
+    var broadPower = 0.0
+    for k in 0..<8 {
+      let lowShare = 1 / (1 + pow(Self.octaveHz[k] / 300, 4))
+      broadPower += model.rolling[k] + (1 - lowShare) * model.propulsion[k]
+    }
+    let tyre = SynthKit.normalised(broadband, rms: broadPower.squareRoot() * scale)
+    // An accelerating engine revs up through its gear: +40 % firing frequency over 8 s.
+    let rev = car.accelerating ? 0.05 : 0
     var sig = [Float](repeating: 0, count: m)
     var cutoffs = [Double](repeating: 0, count: m)
     var cycles = 0.0  // engine cycles emitted so far (phase / 2π), integrated over emission time
@@ -130,7 +273,8 @@ public struct TrafficGenerator: Sendable {
       let tau = t - r / TrafficGenerator.c
       // The firing frequency wobbles a little; integrating it over the emission time τ (rather
       // than multiplying f·τ) keeps the heard frequency at f·dτ/dt, the Doppler-shifted one.
-      let f = car.firingHz * (1 + 0.015 * (Double(wobble[i]) - 0.5))
+      let revUp = 1 + min(0.4, max(0, rev * (tau - car.passTime + 4)))
+      let f = car.firingHz * revUp * (1 + 0.015 * (Double(wobble[i]) - 0.5))
       if let last = lastTau { cycles += f * (tau - last) }
       lastTau = tau
       let phase = 2 * Double.pi * cycles.truncatingRemainder(dividingBy: 1e6)
@@ -139,10 +283,24 @@ public struct TrafficGenerator: Sendable {
       // Spherical spreading (1/r) plus excess attenuation from the ground and obstacles,
       // about 6 dB per 100 m, so distant traffic does not fill every gap.
       let spreading = 10 / max(r, 1) * pow(10, -0.06 * r / 20)
-      sig[i] = Float(spreading * (engineLevel * e / Double(harmonics) * 3 + tyreLevel * Double(tyre[i])))
-      cutoffs[i] = min(sr * 0.45, max(500, 9000 * pow(10 / max(r, 1), 0.8)))
+      sig[i] = Float(spreading * (e + Double(tyre[i])))
+      cutoffs[i] = min(sr * 0.45, max(1500, 9000 * pow(10 / max(r, 1), 0.5)))
     }
     SynthKit.varyingLowPass(&sig, sampleRate: sampleRate) { cutoffs[$0] }
+    if let (at, hz) = car.squeal {
+      // A squeal: a pure tone wavering by ±1 %, 0.4–1.5 s, swelling and fading.
+      let count = Int(rng.uniform(0.4, 1.5) * sr)
+      let wob = rng.uniform(4, 9)
+      var ph = 0.0
+      let tone = (0..<count).map { i -> Float in
+        let tt = Double(i) / sr
+        ph += 2 * Double.pi * hz * (1 + 0.01 * sin(2 * Double.pi * wob * tt)) / sr
+        return Float(sin(ph) * sin(Double.pi * Double(i) / Double(count)))
+      }
+      let x = car.speed * at
+      let r = (car.distance * car.distance + x * x).squareRoot()
+      SynthKit.place(tone, into: &out, at: Int((car.passTime + at) * sr), gain: Float(0.1 * 10 / max(r, 1)), fade: Int(0.02 * sr))
+    }
     if let hornOffset = car.hornAt {
       let dur = rng.uniform(0.2, 0.8)
       let base = car.heavy ? rng.uniform(280, 340) : rng.uniform(400, 470)
@@ -154,7 +312,7 @@ public struct TrafficGenerator: Sendable {
         for (f, a) in [(base, 1.0), (base * 1.26, 0.8)] {
           for h in 1...6 { v += a / Double(h) * sin(2 * Double.pi * f * Double(h) * t) }
         }
-        horn[i] = Float(v * 0.25)
+        horn[i] = Float(v * 0.08)
       }
       let at = car.passTime + hornOffset
       let x = car.speed * hornOffset

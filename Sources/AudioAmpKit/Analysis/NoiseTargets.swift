@@ -1,0 +1,82 @@
+import Foundation
+
+/// Per noise category, the ranges real noise of that kind falls in, for the figures
+/// ``NoiseStatistics`` measures. Sources (cited in full in `noise-library/README.md`):
+///
+/// - traffic: the CNOSSOS-EU road model (Kephalopoulos et al. 2012, JRC; Directive (EU)
+///   2015/996 Annex II), category-1 rolling plus propulsion noise per octave at 30–110 km/h,
+///   gives a centroid of 350–1170 Hz, 19–79 % of the energy below 300 Hz and 19–77 % in
+///   300–3400 Hz (the rolling part peaks in the 1 kHz octave); a wet road's splash lifts the
+///   kHz range by up to 12 dB (Sandberg & Ejsmont 2002), hence a centroid up to 1400 Hz;
+///   the EN 1793-3 normalised traffic spectrum gives 460 Hz, 63 %, 36 %; recorded street traffic in the
+///   independent evaluation of issue 11 gave 710 Hz, 53 %, 44 %. Inside a vehicle the body
+///   takes the kHz range, so the lower bound is 300 Hz (still well above the old library's
+///   171–249 Hz). Level spread: L10 − L90 of 4–16 dB at kerbside for free-flowing and
+///   stop-and-go urban traffic (Griffiths & Langdon 1968), up to about 20 dB on a quiet street
+///   where single cars (65–70 dBA at 5–10 m) pass over a 45–50 dBA background, 2–6 dB for
+///   distant motorways, and 1–4 dB inside a vehicle at constant speed.
+/// - crowd: the long-term average speech spectrum (Byrne et al. 1994; ANSI S3.5-1997) gives a
+///   centroid near 500–800 Hz and 65–85 % of the energy in 300–3400 Hz; babble of many talkers
+///   loses the speech envelope's 4 Hz modulation roughly as 1/√N (Krishnamurthy & Hansen 2009),
+///   so a crowd's 2–8 Hz modulation lies well under one talker's; restaurant and cafe levels
+///   fluctuate by L10 − L90 of 3–10 dB (Lebo et al. 1994; To & Chung 2014).
+/// - cell-phone: there is no published measurement of "cell-phone noise" as a whole; the ranges
+///   are those of what the kinds model (GSM TDMA buzz at 216.7 Hz and its harmonics, line hiss,
+///   handling noise, 3GPP/ITU call-progress tones), wide, and checked so that a retune does not
+///   move the files outside them unnoticed.
+public struct NoiseTargets: Sendable, Codable, Equatable {
+  /// Spectral centroid range, Hz.
+  public var centroidHz: ClosedRange<Double>
+  /// Share of energy in 300–3400 Hz.
+  public var telephoneShare: ClosedRange<Double>
+  /// Share of energy below 300 Hz.
+  public var below300Share: ClosedRange<Double>
+  /// L10 − L90 over 125 ms frames, dB.
+  public var l10MinusL90DB: ClosedRange<Double>
+  /// Largest modulation index in the 2, 4 and 8 Hz octave bands (the syllable rates that
+  /// carry speech), dB re m = 1.
+  public var syllableModulationDB: ClosedRange<Double>
+  /// Mean ESTOI of the fixed speech set at 5 dB SNR, when known from real references.
+  public var estoiAt5DB: ClosedRange<Double>?
+  /// Where the ranges come from, one line.
+  public var source: String
+
+  /// The targets of the shipped categories.
+  public static let categories: [String: NoiseTargets] = [
+    "traffic": NoiseTargets(
+      centroidHz: 300...1400, telephoneShare: 0.19...0.80, below300Share: 0.19...0.79,
+      l10MinusL90DB: 1...20, syllableModulationDB: -30...0, estoiAt5DB: 0.45...0.72,
+      source: "CNOSSOS-EU road model 30-110 km/h; EN 1793-3; Griffiths & Langdon 1968; issue 11 recordings"),
+    "crowd": NoiseTargets(
+      centroidHz: 450...1100, telephoneShare: 0.6...0.9, below300Share: 0.05...0.35,
+      l10MinusL90DB: 2...10, syllableModulationDB: -22...(-6), estoiAt5DB: 0.45...0.70,
+      source: "LTASS (Byrne et al. 1994, ANSI S3.5); Krishnamurthy & Hansen 2009; Lebo et al. 1994"),
+    "cell-phone": NoiseTargets(
+      centroidHz: 100...4500, telephoneShare: 0.05...1.0, below300Share: 0.0...0.95,
+      l10MinusL90DB: 0...35, syllableModulationDB: -30...10, estoiAt5DB: nil,
+      source: "what the kinds model (GSM TDMA buzz, line hiss, handling noise, tone plans); no published reference"),
+  ]
+
+  /// The largest of the 2, 4 and 8 Hz modulation bands of `s`, dB.
+  public static func syllableModulation(_ s: NoiseStatistics) -> Double {
+    s.modulationDB[2...4].max() ?? -.infinity
+  }
+
+  /// One line per figure of `s` outside these targets ("centroid 195 Hz outside 350–1200 Hz");
+  /// empty when every figure is in range. The masking figure is checked only when measured.
+  public func violations(_ s: NoiseStatistics) -> [String] {
+    var out: [String] = []
+    func check(_ name: String, _ v: Double, _ r: ClosedRange<Double>, _ fmt: String) {
+      if !r.contains(v) {
+        out.append("\(name) \(String(format: fmt, v)) outside \(String(format: fmt, r.lowerBound))–\(String(format: fmt, r.upperBound))")
+      }
+    }
+    check("centroid (Hz)", s.centroidHz, centroidHz, "%.0f")
+    check("300-3400 Hz share", s.shareTelephoneBand, telephoneShare, "%.2f")
+    check("below-300 Hz share", s.shareBelow300Hz, below300Share, "%.2f")
+    check("L10-L90 (dB)", s.l10MinusL90DB, l10MinusL90DB, "%.1f")
+    check("2-8 Hz modulation (dB)", Self.syllableModulation(s), syllableModulationDB, "%.1f")
+    if let r = estoiAt5DB, let m = s.maskingESTOI, m.count == 3 { check("ESTOI at 5 dB", m[1], r, "%.2f") }
+    return out
+  }
+}

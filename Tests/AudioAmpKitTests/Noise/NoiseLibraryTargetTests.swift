@@ -1,0 +1,47 @@
+import AudioAmpTestSupport
+import Foundation
+import Testing
+@testable import AudioAmpKit
+
+/// The shipped library against its category targets (`NoiseTargets`, sources in
+/// noise-library/README.md). Each file is measured over its first 60 s, which covers at least
+/// one light cycle, drive cycle or a dozen pass-bys, and keeps the suite fast.
+@Suite struct NoiseLibraryTargetTests {
+  static let library = try! NoiseLibrary(root: PythonTool.repoRoot + "/noise-library")
+  static let files = library.categories.values.flatMap { $0 }.sorted { $0.name < $1.name }
+
+  @Test(arguments: files.map(\.name))
+  func everyShippedFileLiesWithinItsCategoryTargets(name: String) throws {
+    let f = Self.files.first { $0.name == name }!
+    let targets = try #require(NoiseTargets.categories[f.category], "no targets for category \(f.category)")
+    let x = try AudioLoader.load(path: f.path, durationSeconds: min(60, f.durationSeconds), sampleRate: 16000).samples
+    let v = targets.violations(NoiseStatistics.measure(x, sampleRate: 16000))
+    #expect(v.isEmpty, "\(name): \(v.joined(separator: "; "))")
+  }
+
+  @Test func everyCategoryHoldsTwentyMinutesInEightFilesUnderOneHundredMegabytes() throws {
+    var bytes = 0
+    for (c, files) in Self.library.categories {
+      #expect(files.count >= 8 && files.map(\.durationSeconds).reduce(0, +) >= 1200, "\(c): \(files.count) files")
+      for f in files { bytes += (try FileManager.default.attributesOfItem(atPath: f.path)[.size] as? Int) ?? 0 }
+    }
+    #expect(bytes < 100_000_000, "\(bytes) bytes")
+  }
+
+  /// Masking at 5 dB SNR per category: 8 s from each file, six utterances of the speech set
+  /// (every sixth by id); ESTOI within the category's reference range.
+  @Test(arguments: ["traffic", "crowd"])
+  func maskingAtFiveDecibelsIsWithinTheReferenceRange(category: String) throws {
+    let full = try NoiseMasking.SpeechSet.load(corpus: PythonTool.repoRoot + "/corpus/manifest.jsonl")
+    let picks = stride(from: 0, to: full.clips.count, by: 2)
+    let speech = NoiseMasking.SpeechSet(ids: picks.map { full.ids[$0] }, clips: picks.map { full.clips[$0] }, sampleRate: 16000)
+    var pooled: [Float] = []
+    for f in try Self.library.files(in: category) {
+      pooled += try AudioLoader.load(path: f.path, offsetSeconds: 20, durationSeconds: 8, sampleRate: 16000).samples
+    }
+    let e = try NoiseMasking.estoi(noise: pooled, speech: speech, snrsDB: [5])[0]
+    let range = try #require(NoiseTargets.categories[category]?.estoiAt5DB)
+    print("masking: \(category) ESTOI at 5 dB = \(String(format: "%.3f", e)) (reference \(range))")
+    #expect(range.contains(e), "\(category): ESTOI at 5 dB \(e) outside \(range)")
+  }
+}
