@@ -5,8 +5,9 @@ set -euo pipefail
 
 # Build: FFTW, libsamplerate and libsndfile (FFT core, resampling, audio I/O), the speech codecs
 # (libgsm, opencore-amr, libopus), zlib (spectrogram PNGs), and pkg-config to find them.
+# Speech synthesis for `audioamp speak`: libespeak-ng (espeak-ng's C library and voices).
 # Tests: sox makes a few fixtures and is the reference codec chain; chromium opens the review page.
-packages=(libfftw3-dev libsamplerate0-dev libsndfile1-dev libgsm1-dev libopencore-amrnb-dev libopus-dev zlib1g-dev pkg-config sox chromium python3-venv)
+packages=(libfftw3-dev libsamplerate0-dev libsndfile1-dev libgsm1-dev libopencore-amrnb-dev libopus-dev zlib1g-dev libespeak-ng-dev pkg-config sox chromium python3-venv)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -25,7 +26,7 @@ if ((${#missing[@]})); then
   $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-for lib in fftw3f samplerate sndfile zlib opus opencore-amrnb; do
+for lib in fftw3f samplerate sndfile zlib opus opencore-amrnb espeak-ng; do
   pkg-config --exists "$lib" || { echo "install-deps: pkg-config cannot find $lib after install" >&2; exit 1; }
 done
 
