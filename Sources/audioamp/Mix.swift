@@ -64,6 +64,12 @@ struct Mix: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Output layout: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")) (default: mirror the input).", valueName: "format"))
   var outputFormat: String?
 
+  @Option(name: .long, help: ArgumentHelp("Even out the outputs per value of FIELD (speaker, text, or a manifest field such as accent): variants per utterance are chosen so every value gets --target outputs.", valueName: "field"))
+  var balance: String?
+
+  @Option(name: .long, help: ArgumentHelp("Outputs per value with --balance (default: the largest value's utterances × variants).", valueName: "n"))
+  var target: Int?
+
   @Flag(name: .long, help: "No progress output; only errors and the closing summary.")
   var quiet = false
 
@@ -82,6 +88,8 @@ struct Mix: ParsableCommand {
     if let f = outputFormat, OutputFormat(rawValue: f) == nil {
       throw ValidationError("--output-format \(f): choose one of \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
     }
+    if let t = target, t < 1 { throw ValidationError("--target must be at least 1 (got \(t))") }
+    if target != nil, balance == nil { throw ValidationError("--target needs --balance FIELD") }
     if let n = shardCount, n < 1 { throw ValidationError("--shard-count must be at least 1 (got \(n))") }
     if let s = shard {
       do {
@@ -102,6 +110,7 @@ struct Mix: ParsableCommand {
     o.noiseLibrary = noiseLibrary
     o.outputFormat = outputFormat.flatMap(OutputFormat.init(rawValue:))
     o.inputFormat = inputFormat
+    o.balance = balance.map { BalanceSpec(field: $0, target: target) }
     if let s = shard {
       o.shard = try ShardSpec.parse(s, environment: ProcessInfo.processInfo.environment, countOverride: shardCount)
     }

@@ -67,8 +67,13 @@ struct RunFingerprint: Equatable {
   var outputFormat: String
   var shardCount: Int
   var version: String
+  /// `--balance` field and target, when balancing (absent from the JSON otherwise).
+  var balance: String?
 
-  init(recipePath: String, input: String, seed: UInt64, variants: Int, outputFormat: String, shardCount: Int) throws {
+  init(
+    recipePath: String, input: String, seed: UInt64, variants: Int, outputFormat: String, shardCount: Int,
+    balance: String? = nil
+  ) throws {
     guard let bytes = FileManager.default.contents(atPath: recipePath) else {
       throw RecipeError.unreadable(path: recipePath, reason: "cannot read the file")
     }
@@ -87,15 +92,18 @@ struct RunFingerprint: Equatable {
     self.outputFormat = outputFormat
     self.shardCount = shardCount
     version = AudioAmpVersion.string
+    self.balance = balance
   }
 
   var json: JSONValue {
-    .object([
+    var pairs: [(String, JSONValue)] = [
       ("recipe_fnv1a", .string(recipeHash)), ("input", .string(input)), ("input_stamp", .string(inputStamp)),
       ("seed", .number(Double(seed))), ("variants", .number(Double(variants))),
       ("output_format", .string(outputFormat)), ("shard_count", .number(Double(shardCount))),
       ("version", .string(version)),
-    ])
+    ]
+    if let balance { pairs.append(("balance", .string(balance))) }
+    return .object(pairs)
   }
 
   /// The first field that differs from a stored fingerprint, for the refusal message.
@@ -104,6 +112,8 @@ struct RunFingerprint: Equatable {
     for (k, v) in mine where stored[k] != v {
       return "\(k) was \(stored[k]?.serialized ?? "absent"), now \(v.serialized)"
     }
+    // A key only the stored run has (balance) differs too.
+    if stored["balance"] != nil, balance == nil { return "balance was \(stored["balance"]!.serialized), now absent" }
     return nil
   }
 }
