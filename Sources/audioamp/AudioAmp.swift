@@ -28,7 +28,7 @@ struct AudioAmp: ParsableCommand {
     version: AudioAmpVersion.string,
     subcommands: [
       Mix.self, Plan.self, Merge.self, RecipeCommand.self, NoiseCommand.self, Review.self, Inspect.self,
-      SpectrogramCommand.self, Speak.self,
+      SpectrogramCommand.self, Speak.self, EspeakWorker.self,
     ]
   )
 }

@@ -122,3 +122,28 @@ struct Speak: ParsableCommand {
     }
   }
 }
+
+/// One espeak-ng synthesis in a fresh process (run by `speak` once per output; not for users).
+struct EspeakWorker: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "_espeak-worker", abstract: "Internal: one espeak-ng synthesis, text on stdin, samples on stdout.",
+    shouldDisplay: false)
+
+  @Option var voice: String
+  @Option var variant: String = ""
+  @Option var rate: Double
+  @Option var pitch: Double
+  @Option var range: Double
+  @Option var wordGap: Double
+
+  func run() throws {
+    let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    do {
+      try EspeakEngine.shared().workerMain(
+        text: text, voice: voice,
+        prosody: Prosody(rateWPM: rate, pitch: pitch, pitchRange: range, wordGap: wordGap, variant: variant))
+    } catch {
+      fail("\(error)", code: 1)
+    }
+  }
+}

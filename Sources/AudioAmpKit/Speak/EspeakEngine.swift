@@ -5,11 +5,12 @@ import Foundation
 /// languages and accents, and voice variants (`+m1`…`+m7`, `+f1`…`+f5`).
 ///
 /// The library keeps global state (the current voice and parameters, one output callback) and is
-/// not thread-safe, so there is one engine per process and every synthesis runs under its lock:
-/// espeak-ng speaks one prompt at a time however many `--jobs` there are (the rest of the run,
-/// resampling and writing, still runs in parallel). Before each synthesis the voice and every
-/// parameter are set again and the C library's `rand()` is reseeded (variants with breath noise
-/// draw from it), so an output does not depend on what was spoken before it.
+/// not thread-safe, so every call into it runs under one lock. Beyond its parameters it also
+/// carries internal synthesis state from one prompt to the next (the same call twice gives audio
+/// a few samples apart), so each output is synthesized in a fresh child process (`audioamp
+/// _espeak-worker`): outputs depend only on their own text, voice and prosody, and the workers
+/// run in parallel with `--jobs`. In the worker the voice and every drawn parameter are set and
+/// the C library's `rand()` is reseeded (variants with breath noise draw from it).
 ///
 /// Output: 16-bit mono at the library's rate (22050 Hz), as `Float` in -1...1.
 public final class EspeakEngine: TTSEngine, @unchecked Sendable {
@@ -84,10 +85,91 @@ public final class EspeakEngine: TTSEngine, @unchecked Sendable {
     return map
   }
 
-  /// Speaks `text` (UTF-8, no SSML) with `voice` (a language, optionally `+variant`; a variant
-  /// in `prosody` replaces it). Throws `synthesisFailed` when the voice cannot be set or the
-  /// library reports an error; empty text gives an empty buffer.
+  /// Speaks `text` in a fresh worker process (`audioamp _espeak-worker`, see `workerMain`), so
+  /// that the output depends on nothing but the arguments; workers run in parallel with `--jobs`.
+  /// Throws `engineUnavailable` when no worker program is found and `synthesisFailed` when the
+  /// worker fails.
   public func synthesize(_ text: String, voice: String, prosody: Prosody) throws -> AudioBuffer {
+    guard let worker = EspeakEngine.workerPath() else {
+      throw SpeakError.engineUnavailable(
+        engine: "espeak",
+        detail: "no audioamp executable to run the synthesis in (looked beside this program); set AUDIOAMP_ESPEAK_WORKER to the audioamp binary")
+    }
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: worker)
+    p.arguments = EspeakEngine.workerArguments(voice: voice, prosody: prosody)
+    let input = Pipe(), output = Pipe(), err = Pipe()
+    p.standardInput = input
+    p.standardOutput = output
+    p.standardError = err
+    try p.run()
+    input.fileHandleForWriting.write(Data(text.utf8))
+    try? input.fileHandleForWriting.close()
+    // Read stdout and stderr together so a chatty worker cannot block on a full pipe.
+    let errData = ErrorCollector(err.fileHandleForReading)
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    let message = errData.finish()
+    guard p.terminationStatus == 0, data.count >= 4 else {
+      throw SpeakError.synthesisFailed(
+        voice: "espeak:\(voice)", promptID: "-",
+        detail: "the espeak worker exited with status \(p.terminationStatus): \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
+    }
+    let rate = data.prefix(4).withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) }
+    let count = (data.count - 4) / 2
+    var samples = [Float](repeating: 0, count: count)
+    data.dropFirst(4).withUnsafeBytes { raw in
+      for i in 0..<count { samples[i] = Float(Int16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self))) / 32768 }
+    }
+    return AudioBuffer(samples: samples, sampleRate: rate)
+  }
+
+  /// The worker's command line for one synthesis.
+  static func workerArguments(voice: String, prosody: Prosody) -> [String] {
+    [
+      "_espeak-worker", "--voice", voice, "--variant", prosody.variant, "--rate", JSONValue.format(prosody.rateWPM),
+      "--pitch", JSONValue.format(prosody.pitch), "--range", JSONValue.format(prosody.pitchRange),
+      "--word-gap", JSONValue.format(prosody.wordGap),
+    ]
+  }
+
+  /// The program that runs `_espeak-worker`: `AUDIOAMP_ESPEAK_WORKER`, this process's own
+  /// executable when it is `audioamp`, else an `audioamp` beside it (the build folder, for tests).
+  static func workerPath() -> String? {
+    let fm = FileManager.default
+    if let env = ProcessInfo.processInfo.environment["AUDIOAMP_ESPEAK_WORKER"], fm.isExecutableFile(atPath: env) { return env }
+    let me = (try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    if (me as NSString).lastPathComponent == "audioamp" { return me }
+    var dir = (me as NSString).deletingLastPathComponent
+    // Inside an .xctest bundle on macOS the executable is a few folders down.
+    for _ in 0..<4 {
+      let candidate = (dir as NSString).appendingPathComponent("audioamp")
+      if fm.isExecutableFile(atPath: candidate) { return candidate }
+      dir = (dir as NSString).deletingLastPathComponent
+    }
+    return nil
+  }
+
+  /// Runs one synthesis in this process and writes it to stdout as a little-endian UInt32 rate
+  /// followed by Int16 samples: the body of `audioamp _espeak-worker`. Called once per process,
+  /// so the library's internal state (pitch flutter phase, echo buffer) starts fresh for every
+  /// output.
+  public func workerMain(text: String, voice: String, prosody: Prosody) throws {
+    let audio = try synthesizeInProcess(text, voice: voice, prosody: prosody)
+    var out = Data(capacity: 4 + 2 * audio.count)
+    withUnsafeBytes(of: UInt32(sampleRate).littleEndian) { out.append(contentsOf: $0) }
+    for x in audio.samples {
+      withUnsafeBytes(of: Int16(max(-32768, min(32767, (x * 32768).rounded()))).littleEndian) { out.append(contentsOf: $0) }
+    }
+    FileHandle.standardOutput.write(out)
+  }
+
+  /// Speaks `text` (UTF-8, no SSML) with `voice` (a language, optionally `+variant`; a variant
+  /// in `prosody` replaces it) in this process. The library carries internal state from one
+  /// synthesis to the next (not only its parameters), so repeated calls in one process give
+  /// slightly different audio; `synthesize` therefore runs each synthesis in a fresh worker.
+  /// Throws `synthesisFailed` when the voice cannot be set or the library reports an error.
+  func synthesizeInProcess(_ text: String, voice: String, prosody: Prosody) throws -> AudioBuffer {
     let base = voice.split(separator: "+", maxSplits: 1).first.map(String.init) ?? voice
     let full = prosody.variant.isEmpty ? base : "\(base)+\(prosody.variant)"
     guard let file = identifiers()[base] else {

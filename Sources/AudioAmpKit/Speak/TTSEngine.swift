@@ -219,3 +219,22 @@ func which(_ program: String) -> String? {
   }
   return nil
 }
+
+/// Reads a pipe to its end on a background thread (so a child's stderr cannot fill and block it).
+final class ErrorCollector: @unchecked Sendable {
+  private var data = Data()
+  private let done = DispatchSemaphore(value: 0)
+
+  init(_ handle: FileHandle) {
+    Thread.detachNewThread { [self] in
+      data = handle.readDataToEndOfFile()
+      done.signal()
+    }
+  }
+
+  /// Waits for the end of the pipe and returns what was read, as text.
+  func finish() -> String {
+    done.wait()
+    return String(decoding: data, as: UTF8.self)
+  }
+}
