@@ -93,11 +93,11 @@ public struct CommandEngine: TTSEngine {
     return AudioBuffer(samples: try f.readMono(count: f.info.frames), sampleRate: f.info.sampleRate)
   }
 
-  /// `{"effect": "tts", "engine": "cmd", "voice", "rate_wpm", "pitch", "pitch_range", "word_gap"}`.
+  /// `{"effect": "tts", "engine": "cmd", "voice", "rate_wpm", "base_pitch", "pitch_range", "word_gap"}`.
   public func record(voice: String, prosody: Prosody) -> JSONValue {
     .object([
       ("effect", .string("tts")), ("engine", .string(name)), ("voice", .string(voice)),
-      ("rate_wpm", .number(prosody.rateWPM)), ("pitch", .number(prosody.pitch)),
+      ("rate_wpm", .number(prosody.rateWPM)), ("base_pitch", .number(prosody.pitch)),
       ("pitch_range", .number(prosody.pitchRange)), ("word_gap", .number(prosody.wordGap)),
     ])
   }

@@ -209,14 +209,14 @@ public final class EspeakEngine: TTSEngine, @unchecked Sendable {
     return AudioBuffer(samples: samples, sampleRate: sampleRate)
   }
 
-  /// `{"effect": "tts", "engine": "espeak", "voice", "variant", "rate_wpm", "pitch",
+  /// `{"effect": "tts", "engine": "espeak", "voice", "variant", "rate_wpm", "base_pitch",
   /// "pitch_range", "word_gap"}`.
   public func record(voice: String, prosody: Prosody) -> JSONValue {
     .object([
       ("effect", .string("tts")), ("engine", .string(name)), ("engine_version", .string(version)),
       ("voice", .string(voice.split(separator: "+", maxSplits: 1).first.map(String.init) ?? voice)),
       ("variant", .string(prosody.variant)), ("rate_wpm", .number(prosody.rateWPM)),
-      ("pitch", .number(prosody.pitch)), ("pitch_range", .number(prosody.pitchRange)),
+      ("base_pitch", .number(prosody.pitch)), ("pitch_range", .number(prosody.pitchRange)),
       ("word_gap", .number(prosody.wordGap)),
     ])
   }

@@ -80,13 +80,13 @@ public struct FestivalEngine: TTSEngine {
     return AudioBuffer(samples: try f.readMono(count: f.info.frames), sampleRate: f.info.sampleRate)
   }
 
-  /// `{"effect": "tts", "engine": "festival", "voice", "rate_wpm", "pitch", "pitch_range",
+  /// `{"effect": "tts", "engine": "festival", "voice", "rate_wpm", "base_pitch", "pitch_range",
   /// "duration_stretch", "f0_mean_hz", "f0_std_hz"}`.
   public func record(voice: String, prosody: Prosody) -> JSONValue {
     let c = FestivalEngine.controls(prosody)
     return .object([
       ("effect", .string("tts")), ("engine", .string(name)), ("voice", .string(voice)),
-      ("rate_wpm", .number(prosody.rateWPM)), ("pitch", .number(prosody.pitch)),
+      ("rate_wpm", .number(prosody.rateWPM)), ("base_pitch", .number(prosody.pitch)),
       ("pitch_range", .number(prosody.pitchRange)), ("duration_stretch", .number(c.stretch)),
       ("f0_mean_hz", .number(c.f0Mean)), ("f0_std_hz", .number(c.f0Std)),
     ])

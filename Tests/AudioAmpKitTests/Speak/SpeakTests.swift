@@ -62,7 +62,7 @@ func firstEffect(_ line: JSONValue) -> JSONValue {
       #expect(l["id"]!.stringValue == SpeakJob.utteranceID(promptID: pid, speaker: spk) + "__v\(Int(l["variant"]!.numberValue!))")
       let e = firstEffect(l)
       #expect(e["effect"]!.stringValue == "tts" && e["engine"]!.stringValue == "espeak")
-      #expect(r.rateWPM.contains(e["rate_wpm"]!.numberValue!) && r.pitch.contains(e["pitch"]!.numberValue!))
+      #expect(r.rateWPM.contains(e["rate_wpm"]!.numberValue!) && r.pitch.contains(e["base_pitch"]!.numberValue!))
       #expect(r.pitchRange.contains(e["pitch_range"]!.numberValue!) && r.wordGap.contains(e["word_gap"]!.numberValue!))
       if spk.hasSuffix("+f2") { #expect(e["variant"]!.stringValue == "f2") }
     }
@@ -100,7 +100,7 @@ func firstEffect(_ line: JSONValue) -> JSONValue {
     let l = m1[4]
     let e = firstEffect(l)
     let prosody = Prosody(
-      rateWPM: e["rate_wpm"]!.numberValue!, pitch: e["pitch"]!.numberValue!, pitchRange: e["pitch_range"]!.numberValue!,
+      rateWPM: e["rate_wpm"]!.numberValue!, pitch: e["base_pitch"]!.numberValue!, pitchRange: e["pitch_range"]!.numberValue!,
       wordGap: e["word_gap"]!.numberValue!, variant: e["variant"]!.stringValue!)
     let again = try EspeakEngine.shared().synthesize(l["text"]!.stringValue!, voice: e["voice"]!.stringValue!, prosody: prosody)
     let resampled = try SampleRateConverter.convert(again.samples, from: again.sampleRate, to: 16000)
