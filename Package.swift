@@ -38,9 +38,14 @@ let package = Package(
     .systemLibrary(
       name: "COpenCoreAMR", pkgConfig: "opencore-amrnb",
       providers: [.apt(["libopencore-amrnb-dev"]), .brew(["opencore-amr"])]),
+    .systemLibrary(
+      name: "CEspeakNG", pkgConfig: "espeak-ng",
+      providers: [.apt(["libespeak-ng-dev"]), .brew(["espeak-ng"])]),
     .target(
       name: "AudioAmpKit",
-      dependencies: ["CFFTW3", "CSampleRate", "CSndFile", "CZlib", "CArchive", "COpus", "CGSM", "COpenCoreAMR", "Yams"]),
+      dependencies: [
+        "CFFTW3", "CSampleRate", "CSndFile", "CZlib", "CArchive", "COpus", "CGSM", "COpenCoreAMR", "CEspeakNG", "Yams",
+      ]),
     .executableTarget(
       name: "audioamp",
       dependencies: [

@@ -6,9 +6,10 @@ set -euo pipefail
 # Build: FFTW, libsamplerate and libsndfile (FFT core, resampling, audio I/O), the speech codecs
 # (libgsm, opencore-amr, libopus), zlib (spectrogram PNGs, gzip of Lhotse Shar cuts), libarchive
 # (tar shards: WebDataset, NeMo tarred, Lhotse Shar), and pkg-config to find them.
+# Speech synthesis for `audioamp speak`: libespeak-ng (espeak-ng's C library and voices).
 # Tests: sox makes a few fixtures and is the reference codec chain; chromium opens the review page;
 # ffmpeg's libraries let torchcodec (datasets' audio backend) read audiofolder outputs back.
-packages=(libfftw3-dev libsamplerate0-dev libsndfile1-dev libgsm1-dev libopencore-amrnb-dev libopus-dev zlib1g-dev libarchive-dev pkg-config sox chromium python3-venv ffmpeg)
+packages=(libfftw3-dev libsamplerate0-dev libsndfile1-dev libgsm1-dev libopencore-amrnb-dev libopus-dev zlib1g-dev libarchive-dev libespeak-ng-dev pkg-config sox chromium python3-venv ffmpeg)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -27,7 +28,7 @@ if ((${#missing[@]})); then
   $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-for lib in fftw3f samplerate sndfile zlib libarchive opus opencore-amrnb; do
+for lib in fftw3f samplerate sndfile zlib libarchive opus opencore-amrnb espeak-ng; do
   pkg-config --exists "$lib" || { echo "install-deps: pkg-config cannot find $lib after install" >&2; exit 1; }
 done
 

@@ -28,7 +28,7 @@ struct AudioAmp: ParsableCommand {
     version: AudioAmpVersion.string,
     subcommands: [
       Mix.self, Plan.self, Merge.self, RecipeCommand.self, NoiseCommand.self, Review.self, Inspect.self,
-      SpectrogramCommand.self, ProfileCommand.self, RoomCommand.self,
+      SpectrogramCommand.self, ProfileCommand.self, RoomCommand.self, Speak.self, EspeakWorker.self,
     ]
   )
 }

@@ -78,6 +78,12 @@ struct Mix: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Sharded formats: audio codec of the members: flac (default), wav or opus.", valueName: "codec"))
   var audioFormat: String?
 
+  @Option(name: .long, help: ArgumentHelp("Even out the outputs per value of FIELD (speaker, text, or a manifest field such as accent): variants per utterance are chosen so every value gets --target outputs.", valueName: "field"))
+  var balance: String?
+
+  @Option(name: .long, help: ArgumentHelp("Outputs per value with --balance (default: the largest value's utterances × variants).", valueName: "n"))
+  var target: Int?
+
   @Flag(name: .long, help: "No progress output; only errors and the closing summary.")
   var quiet = false
 
@@ -104,6 +110,8 @@ struct Mix: ParsableCommand {
     if let a = audioFormat, !["flac", "wav", "opus"].contains(a) {
       throw ValidationError("--audio-format \(a): choose flac, wav or opus")
     }
+    if let t = target, t < 1 { throw ValidationError("--target must be at least 1 (got \(t))") }
+    if target != nil, balance == nil { throw ValidationError("--target needs --balance FIELD") }
     if let n = shardCount, n < 1 { throw ValidationError("--shard-count must be at least 1 (got \(n))") }
     if let s = shard {
       do {
@@ -127,6 +135,7 @@ struct Mix: ParsableCommand {
     if let t = shardSize, let b = ShardOptions.parseSize(t) { o.shardOptions.maxBytes = b }
     o.shardOptions.count = outputShards
     if let a = audioFormat, let f = AudioFileFormat(rawValue: a == "wav" ? "wav" : a) { o.shardOptions.audioFormat = f }
+    o.balance = balance.map { BalanceSpec(field: $0, target: target) }
     if let s = shard {
       o.shard = try ShardSpec.parse(s, environment: ProcessInfo.processInfo.environment, countOverride: shardCount)
     }

@@ -20,11 +20,18 @@ struct Plan: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Plan one shard: K/N.", valueName: "K/N")) var shard: String?
   @Option(name: .long, help: ArgumentHelp("Output layout (default: mirror the input).", valueName: "format")) var outputFormat: String?
   @Option(name: .long, help: ArgumentHelp("Noise library folder holding index.tsv.", valueName: "dir")) var noiseLibrary: String = "noise-library"
+  @Option(name: .long, help: ArgumentHelp("Even out the outputs per value of FIELD (speaker, text, or a manifest field such as accent): variants per utterance are chosen so every value gets --target outputs.", valueName: "field"))
+  var balance: String?
+
+  @Option(name: .long, help: ArgumentHelp("Outputs per value with --balance (default: the largest value's utterances × variants).", valueName: "n"))
+  var target: Int?
   @Flag(name: .long, help: "Print the plan as JSON.") var json = false
 
   func validate() throws {
     guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1 (got \(jobs))") }
     if let v = variants, v < 1 { throw ValidationError("--variants must be at least 1 (got \(v))") }
+    if let t = target, t < 1 { throw ValidationError("--target must be at least 1 (got \(t))") }
+    if target != nil, balance == nil { throw ValidationError("--target needs --balance FIELD") }
     if let f = inputFormat, !CorpusFormat.formatNames.contains(f) {
       throw ValidationError("--input-format \(f): choose one of \(CorpusFormat.formatNames.joined(separator: ", "))")
     }
@@ -40,6 +47,7 @@ struct Plan: ParsableCommand {
     o.noiseLibrary = noiseLibrary
     o.outputFormat = outputFormat.flatMap(OutputFormat.init(rawValue:))
     o.inputFormat = inputFormat
+    o.balance = balance.map { BalanceSpec(field: $0, target: target) }
     if let s = shard { o.shard = try ShardSpec.parse(s, environment: [:]) }
     let p: MixPlan
     do {
@@ -61,5 +69,9 @@ struct Plan: ParsableCommand {
     print(mb >= 1000 ? String(format: "disk:    about %.1f GB", mb / 1000) : String(format: "disk:    about %.0f MB", mb))
     print(String(format: "time:    about %@ with %d job%@ on this machine (calibrated on %d utterances: %.0f× realtime per core)",
       ProgressLine.duration(p.wallSeconds), p.jobs, p.jobs == 1 ? "" : "s", p.calibrationUtterances, p.realtimePerCore))
+    if let b = p.balance {
+      print("balance: outputs per \(b.field), before (uniform variants) and after:")
+      print(b.table())
+    }
   }
 }

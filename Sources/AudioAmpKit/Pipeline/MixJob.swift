@@ -32,6 +32,8 @@ public struct MixOptions: Sendable {
   /// Shard size and audio codec for the sharded output formats (webdataset, nemo-tarred,
   /// lhotse-shar, parquet).
   public var shardOptions = ShardOptions()
+  /// Even out the outputs per value of a field (`--balance`); nil gives every utterance `variants`.
+  public var balance: BalanceSpec?
 
   /// Creates options with the required paths.
   public init(recipePath: String, inputPath: String, outputDirectory: String) {
@@ -163,14 +165,19 @@ public enum MixJob {
     let format = options.outputFormat ?? OutputFormat.mirroring(readerFormat: reader.formatName)
     let shard = options.shard
     let paths = RunPaths(output: options.outputDirectory, shard: shard)
+    // Balancing counts the whole corpus first (every shard the same), see BalancePlan.
+    let balance = try options.balance.map {
+      try BalancePlan.build(reader: reader, path: options.inputPath, spec: $0, baseVariants: variants, seed: seed)
+    }
     let fingerprint = try RunFingerprint(
       recipePath: options.recipePath, input: options.inputPath, seed: seed, variants: variants,
       outputFormat: format.rawValue, shardCount: shard.count,
-      shardOptions: format.isSharded ? options.shardOptions.fingerprint : "")
-    let info: [(String, JSONValue)] = [
+      shardOptions: format.isSharded ? options.shardOptions.fingerprint : "", balance: balance?.identity)
+    var info: [(String, JSONValue)] = [
       ("recipe", .string(options.recipePath)), ("input", .string(options.inputPath)),
       ("sample_rate", .number(Double(recipe.sampleRate))), ("keep_going", .bool(options.keepGoing)),
     ]
+    if let balance { info.append(("balance", balance.json)) }
     var checkpoint = try openRun(
       paths, fingerprint: fingerprint, overwrite: options.overwrite, keepGoing: options.keepGoing, info: info)
 
@@ -233,7 +240,8 @@ public enum MixJob {
           }
         }
       }
-      let pairs = batch.indices.flatMap { i in (0..<variants).map { (i, $0) } }
+      let counts = batch.map { balance?.variants(for: $0.entry) ?? variants }
+      let pairs = batch.indices.flatMap { i in (0..<counts[i]).map { (i, $0) } }
       let rendered = parallelMap(pairs, jobs: jobs) { (i, v) -> Result<OutputRecord, UtteranceFailure> in
         guard case .success(let u) = batch[i].entry, case .success(let audio) = sources[i] else {
           if case .failure(let f) = sources[i] { return .failure(f) }
@@ -248,8 +256,8 @@ public enum MixJob {
       var stop: UtteranceFailure? = nil
       var k = 0
       for (i, item) in batch.enumerated() {
-        let results = rendered[k..<k + variants]
-        k += variants
+        let results = rendered[k..<k + counts[i]]
+        k += counts[i]
         if let failure = results.lazy.compactMap({ r -> UtteranceFailure? in
           if case .failure(let f) = r { return f } else { return nil }
         }).first {

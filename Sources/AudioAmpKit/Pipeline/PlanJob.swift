@@ -28,6 +28,8 @@ public struct MixPlan: Sendable {
   public var format = OutputFormat.jsonl
   /// Sample rate of the outputs.
   public var sampleRate = 16000
+  /// With `--balance`: the counts per value before and after.
+  public var balance: BalancePlan?
 
   /// The plan as JSON, for scripts.
   public var json: JSONValue {
@@ -38,7 +40,7 @@ public struct MixPlan: Sendable {
       ("bytes_out", .number(bytesOut.rounded())), ("calibration_utterances", .number(Double(calibrationUtterances))),
       ("realtime_per_core", .number(realtimePerCore.rounded())), ("jobs", .number(Double(jobs))),
       ("wall_seconds", .number(wallSeconds.rounded())), ("output_format", .string(format.rawValue)),
-    ])
+    ] + (balance.map { [("balance", $0.json)] } ?? []))
   }
 }
 
@@ -60,12 +62,20 @@ public enum PlanJob {
     plan.sampleRate = recipe.sampleRate
     let variants = options.variants ?? recipe.variants ?? 1
     let shard = options.shard
+    plan.balance = try options.balance.map {
+      try BalancePlan.build(
+        reader: reader, path: options.inputPath, spec: $0, baseVariants: variants, seed: options.seed ?? recipe.seed ?? 0)
+    }
+    var outputs = 0
 
     // Pass 1: count (cheap), so the header sample can be spread evenly over the corpus.
     var total = 0
     let counter = try reader.entries()
     while let e = counter.next() {
-      if shard.count == 1 || shard.owns(MixJob.ownershipKey(e)) { total += 1 }
+      if shard.count == 1 || shard.owns(MixJob.ownershipKey(e)) {
+        total += 1
+        outputs += plan.balance?.variants(for: e) ?? variants
+      }
     }
     plan.utterances = total
     let step = max(1, Int((Double(total) / Double(headerLimit)).rounded(.up)))
@@ -89,9 +99,11 @@ public enum PlanJob {
       }
     }
     plan.secondsIn = plan.durationsRead > 0 ? sampled / Double(plan.durationsRead) * Double(total) : 0
-    plan.outputs = total * variants
+    plan.outputs = outputs
     plan.durationRatio = expectedDurationRatio(recipe)
-    plan.secondsOut = plan.secondsIn * Double(variants) * plan.durationRatio
+    // Balanced runs: the mean variants per utterance (exact when utterances are of one length).
+    let meanVariants = total > 0 ? Double(outputs) / Double(total) : Double(variants)
+    plan.secondsOut = plan.secondsIn * meanVariants * plan.durationRatio
     let bytesPerSecond: Double
     switch plan.format {
     case .librispeech: bytesPerSecond = Double(recipe.sampleRate) * 2 * 0.6  // FLAC, speech with noise
@@ -130,7 +142,7 @@ public enum PlanJob {
     // Threads scale nearly linearly up to the core count (measured 1.9× on 2 cores).
     let cores = ProcessInfo.processInfo.activeProcessorCount
     let speedup = Double(min(plan.jobs, cores)) * (plan.jobs > 1 ? 0.95 : 1)
-    plan.wallSeconds = plan.realtimePerCore > 0 ? plan.secondsIn * Double(variants) / (plan.realtimePerCore * speedup) : 0
+    plan.wallSeconds = plan.realtimePerCore > 0 ? plan.secondsIn * meanVariants / (plan.realtimePerCore * speedup) : 0
     return plan
   }
 

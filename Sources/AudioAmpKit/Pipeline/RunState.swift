@@ -82,10 +82,12 @@ struct RunFingerprint: Equatable {
   var version: String
   /// How a sharded output is cut (`ShardOptions.fingerprint`); empty for per-file formats.
   var shardOptions = ""
+  /// `--balance` field and target, when balancing (absent from the JSON otherwise).
+  var balance: String?
 
   init(
     recipePath: String, input: String, seed: UInt64, variants: Int, outputFormat: String, shardCount: Int,
-    shardOptions: String = ""
+    shardOptions: String = "", balance: String? = nil
   ) throws {
     self.shardOptions = shardOptions
     guard let bytes = FileManager.default.contents(atPath: recipePath) else {
@@ -106,6 +108,7 @@ struct RunFingerprint: Equatable {
     self.outputFormat = outputFormat
     self.shardCount = shardCount
     version = AudioAmpVersion.string
+    self.balance = balance
   }
 
   var json: JSONValue {
@@ -116,6 +119,7 @@ struct RunFingerprint: Equatable {
       ("version", .string(version)),
     ]
     if !shardOptions.isEmpty { pairs.append(("shard_options", .string(shardOptions))) }
+    if let balance { pairs.append(("balance", .string(balance))) }
     return .object(pairs)
   }
 
@@ -125,6 +129,8 @@ struct RunFingerprint: Equatable {
     for (k, v) in mine where stored[k] != v {
       return "\(k) was \(stored[k]?.serialized ?? "absent"), now \(v.serialized)"
     }
+    // A key only the stored run has (balance) differs too.
+    if stored["balance"] != nil, balance == nil { return "balance was \(stored["balance"]!.serialized), now absent" }
     return nil
   }
 }
