@@ -42,6 +42,8 @@ public struct NoiseMix: Effect {
     /// With an earlier `reverb` stage's `noise_in_room`: the room, and the seed of the noise
     /// source's position in it.
     public var room: (context: RoomContext, seed: UInt64)? = nil
+    /// For a layered scene: every layer's file, offset and level.
+    public var layers: [NoiseLayers.Layer]? = nil
   }
 
   /// What a babble draw decides.
@@ -82,6 +84,22 @@ public struct NoiseMix: Effect {
     self.talkers = talkers
   }
 
+  /// The layers of a layered scene (``NoiseLayers``), when this mixes one.
+  public private(set) var layerSources: [NoiseLayers.Source]? = nil
+
+  /// Mixes a layered scene: one stretch of every source at once, each at its drawn level
+  /// relative to the others, the SNR applied to the sum.
+  public init(layers: [NoiseLayers.Source], snrDB: NumberSpec, snrReference: SNRReference = .rms) {
+    precondition(!layers.isEmpty && layers.allSatisfy { !$0.files.isEmpty }, "NoiseMix needs non-empty layers")
+    pools = []
+    self.snrDB = snrDB
+    self.snrReference = snrReference
+    babbleSource = nil
+    talkers = nil
+    layerSources = layers
+  }
+
+  static let layersFile = NoiseFile(path: "", name: "layers", category: "layers", durationSeconds: 0, sampleRate: 0, licence: nil)
   static let babbleFile = NoiseFile(path: "", name: "babble", category: "babble", durationSeconds: 0, sampleRate: 0, licence: nil)
 
   public func draw(_ context: EffectContext, using rng: inout UtteranceRNG) -> Parameters {
@@ -92,6 +110,13 @@ public struct NoiseMix: Effect {
   }
 
   func drawSource(_ context: EffectContext, using rng: inout UtteranceRNG) -> Parameters {
+    if let layerSources {
+      let seconds = Double(context.sampleCount) / Double(context.sampleRate)
+      let layers = NoiseLayers.draw(layerSources, seconds: seconds, using: &rng)
+      var p = Parameters(file: Self.layersFile, offsetSeconds: 0, snrDB: snrDB.draw(using: &rng))
+      p.layers = layers
+      return p
+    }
     if let talkers {
       let n = Int(talkers.draw(using: &rng).rounded())
       return Parameters(
@@ -119,6 +144,26 @@ public struct NoiseMix: Effect {
       let (levelDB, activity) = (p56.levelDB, p56.activityFactor)
       speechRMS = pow(10, levelDB / 20)
       extra.append(("speech_activity", .number((activity * 1000).rounded() / 1000)))
+    }
+    if let layers = p.layers {
+      var segments = try layers.map {
+        try NoiseSegment.read($0.file, offsetSeconds: $0.offsetSeconds, count: audio.count, sampleRate: audio.sampleRate)
+      }
+      if let (room, seed) = p.room {
+        // The whole scene stands at one other point of the talker's room.
+        let (taps, where_) = try room.noiseImpulseResponse(seed: seed)
+        segments = segments.map { Convolution.apply($0, taps: taps, delay: 0, count: $0.count) }
+        extra.append(("noise_in_room", .string(where_)))
+      }
+      let mixed = NoiseLayers.mix(
+        speech: audio.samples, speechPower: speechRMS * speechRMS, segments: segments, layers: layers, snrDB: p.snrDB)
+      guard mixed.achievedSNRDB.isFinite else {
+        throw EffectError.silentNoise(file: layers.map(\.file.name).joined(separator: " + "), offsetSeconds: 0)
+      }
+      return EffectOutput(
+        audio: AudioBuffer(samples: mixed.samples, sampleRate: audio.sampleRate),
+        measured: [("achieved_snr_db", .number((mixed.achievedSNRDB * 1000).rounded() / 1000)),
+          ("layers", NoiseLayers.record(layers, shares: mixed.shares))] + extra)
     }
     var noise: [Float]
     if let b = p.babble, let source = babbleSource {
@@ -156,6 +201,12 @@ public struct NoiseMix: Effect {
   }
 
   public func record(_ p: Parameters) -> [(String, JSONValue)] {
+    if p.layers != nil {
+      return [
+        ("noise_source", .string("layers")), ("snr_reference", .string(snrReference.rawValue)),
+        ("snr_db", .number(p.snrDB)),
+      ]
+    }
     if let b = p.babble {
       return [
         ("noise_source", .string("babble")), ("babble_talkers", .number(Double(b.talkers))),
@@ -197,6 +248,9 @@ public enum NoiseSource: Sendable, Equatable {
   /// Babble made live from other speakers of the corpus being augmented
   /// (`babble: {talkers: [3, 7]}`), never the target's own speaker.
   case babble(talkers: NumberSpec)
+  /// A layered scene: several sources heard at once, each at its own drawn level relative to
+  /// the others (`layers: [{category: traffic, level_db: 0}, {dir: hum/, level_db: -20}]`).
+  case layers([NoiseLayerSpec])
 
   /// Compares sources; `.categories` must match entry by entry, in order.
   public static func == (lhs: NoiseSource, rhs: NoiseSource) -> Bool {
@@ -207,12 +261,31 @@ public enum NoiseSource: Sendable, Equatable {
       return a == b
     case (.babble(let a), .babble(let b)):
       return a == b
+    case (.layers(let a), .layers(let b)):
+      return a == b
     case (.categories(let a), .categories(let b)):
       return a.count == b.count
         && zip(a, b).allSatisfy { $0.name == $1.name && $0.weight == $1.weight }
     default:
       return false
     }
+  }
+}
+
+/// One layer of a layered noise scene.
+public struct NoiseLayerSpec: Sendable, Equatable {
+  /// A library category, or a folder of audio files when `isFolder`.
+  public var source: String
+  /// `source` is a folder (`dir:`) rather than a category.
+  public var isFolder: Bool
+  /// Level relative to the other layers, dB, drawn uniformly from this range.
+  public var levelDB: ClosedRange<Double>
+
+  /// Creates a layer.
+  public init(source: String, isFolder: Bool, levelDB: ClosedRange<Double>) {
+    self.source = source
+    self.isFolder = isFolder
+    self.levelDB = levelDB
   }
 }
 
@@ -284,11 +357,17 @@ extension NoiseMix: RecipeEffect {
     `babble_speakers`, `babble_seed`), `snr_reference`, `snr_db` (asked), `achieved_snr_db` \
     (measured on the noise actually added), `noise_gain_db` and, for active speech, \
     `speech_activity`. A silent utterance is an error (the SNR would be undefined). Give \
-    exactly one source: `category`, `categories`, `dir`, `babble`, or `index` alone.
+    exactly one source: `category`, `categories`, `dir`, `babble`, `layers`, or `index` alone. \
+    `layers` mixes a scene, real backgrounds being mixtures (traffic + distant crowd + hum): a \
+    stretch of every layer at once, each scaled to its drawn level relative to the others, the \
+    SNR applied to the sum and measured on it; records `noise_source: layers` and `layers` (each \
+    layer's source, file, offset, level and achieved power share). After a `reverb` with \
+    `noise_in_room`, the noise (every layer of a scene) comes from another point of the same \
+    room, `noise_in_room` records that point, and the SNR is the one at the microphone.
     """
 
   /// The keys that name where the noise comes from (`index` may also go with a category).
-  static let sourceKeys = ["category", "categories", "dir", "babble"]
+  static let sourceKeys = ["category", "categories", "dir", "babble", "layers"]
 
   public static let keys: [RecipeKey] = [
     .text("category", example: "traffic", help: "a noise-library category"),
@@ -307,6 +386,16 @@ extension NoiseMix: RecipeEffect {
           help: "how many talkers, drawn per output")
       ], example: "{talkers: [3, 7]}",
       help: "babble made live from other speakers of the corpus being augmented"),
+    .mappings(
+      "layers",
+      [
+        .text("category", example: "traffic", help: "a noise-library category (or give dir)"),
+        .text("dir", example: "my-noise/hum", help: "a folder of audio files (or give category)"),
+        .number(
+          "level_db", .closed(-60, 0, " dB"), default: .constant(0), example: "{uniform: [-15, -6]}",
+          help: "level relative to the other layers, dB: a number or {uniform: [a, b]}"),
+      ], example: "{category: traffic, level_db: 0}",
+      help: "a layered scene: every layer heard at once at its drawn relative level, the SNR applied to the sum"),
     .number(
       "snr_db", .closed(-20, 100, " dB"), required: true, example: "{uniform: [5, 20]}",
       help: "signal-to-noise ratio, dB"),
@@ -377,6 +466,8 @@ extension NoiseMix: RecipeEffect {
         if let talkers = settings.mapping("babble")?.number("talkers") {
           source = .babble(talkers: talkers)
         }
+      case "layers":
+        source = layers(settings, hasIndex: hasIndex, check: &check)
       default:
         source = settings.text("dir").map { .dir($0) }
       }
@@ -408,7 +499,48 @@ extension NoiseMix: RecipeEffect {
     return spec
   }
 
+  /// The layers of a `layers:` source, checked: one of category/dir each, categories known,
+  /// levels a number or a uniform range.
+  static func layers(_ settings: RecipeSettings, hasIndex: Bool, check: inout RecipeCheck) -> NoiseSource? {
+    guard let items = settings.mappings("layers") else { return nil }
+    var out: [NoiseLayerSpec] = []
+    for item in items {
+      let named = item.given.filter { $0 == "category" || $0 == "dir" }
+      guard named.count == 1 else {
+        check.report(
+          named.count > 1 ? item.keyLocation(named[1]) : item.location, item.field,
+          named.count > 1 ? "give category or dir, not both" : "each layer needs a category or a dir, e.g. '{category: traffic, level_db: 0}'")
+        continue
+      }
+      guard let name = item.text(named[0]), let level = item.number("level_db") else { continue }
+      if named[0] == "category", !hasIndex,
+        !check.checkNoiseCategory(name, at: item.valueLocation("category"), field: item.field("category"))
+      {
+        continue
+      }
+      let range: ClosedRange<Double>
+      switch level {
+      case .constant(let v): range = v...v
+      case .uniform(let a, let b): range = a...b
+      case .choice, .cycle:
+        check.report(
+          item.valueLocation("level_db"), item.field("level_db"),
+          "a layer's level is a number or a uniform range, e.g. 'level_db: {uniform: [-15, -6]}'")
+        continue
+      }
+      out.append(NoiseLayerSpec(source: name, isFolder: named[0] == "dir", levelDB: range))
+    }
+    return out.count == items.count ? .layers(out) : nil
+  }
+
   public init(spec: NoiseSpec, environment: EffectEnvironment) throws {
+    if case .layers(let layers) = spec.source {
+      let filtered = try Self.pools(spec, library: environment.noiseLibrary)
+      self.init(
+        layers: zip(layers, filtered).map { NoiseLayers.Source(files: $1.files, levelDB: $0.levelDB, label: $0.source) },
+        snrDB: spec.snrDB, snrReference: spec.snrReference)
+      return
+    }
     if case .babble(let talkers) = spec.source {
       let loader =
         environment.babble ?? {
@@ -446,6 +578,11 @@ extension NoiseMix: RecipeEffect {
       pools = [
         (path, Pool(weight: 1, files: l.categories.keys.sorted().flatMap { l.categories[$0]! }.sorted { $0.name < $1.name }))
       ]
+    case .layers(let layers):
+      let l = layers.contains { !$0.isFolder } ? try lib() : nil
+      pools = try layers.map {
+        ($0.source, Pool(weight: 1, files: $0.isFolder ? try NoiseLibrary.scan(folder: $0.source) : try l!.files(in: $0.source)))
+      }
     case .babble:
       return []
     }
