@@ -79,13 +79,7 @@ extension SoundFile {
     var sfinfo = SF_INFO()
     sfinfo.samplerate = Int32(sampleRate)
     sfinfo.channels = 1
-    switch format {
-    case .wav16: sfinfo.format = Int32(SF_FORMAT_WAV | SF_FORMAT_PCM_16)
-    case .flac16: sfinfo.format = Int32(SF_FORMAT_FLAC | SF_FORMAT_PCM_16)
-    case .vorbis: sfinfo.format = Int32(SF_FORMAT_OGG | SF_FORMAT_VORBIS)
-    case .opus: sfinfo.format = Int32(SF_FORMAT_OGG | SF_FORMAT_OPUS)
-    case .mp3: sfinfo.format = Int32(SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III)
-    }
+    sfinfo.format = format.libsndfileFormat
     guard sf_format_check(&sfinfo) == SF_TRUE else {
       throw AudioFileError.writeFailed(path: label, reason: "this libsndfile cannot write \(format) at \(sampleRate) Hz")
     }

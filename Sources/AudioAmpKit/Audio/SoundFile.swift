@@ -265,13 +265,7 @@ public final class SoundFile {
     var sfinfo = SF_INFO()
     sfinfo.samplerate = Int32(sampleRate)
     sfinfo.channels = 1
-    switch format {
-    case .wav16: sfinfo.format = Int32(SF_FORMAT_WAV | SF_FORMAT_PCM_16)
-    case .flac16: sfinfo.format = Int32(SF_FORMAT_FLAC | SF_FORMAT_PCM_16)
-    case .vorbis: sfinfo.format = Int32(SF_FORMAT_OGG | SF_FORMAT_VORBIS)
-    case .opus: sfinfo.format = Int32(SF_FORMAT_OGG | SF_FORMAT_OPUS)
-    case .mp3: sfinfo.format = Int32(SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III)
-    }
+    sfinfo.format = format.libsndfileFormat
     guard sf_format_check(&sfinfo) == SF_TRUE else {
       throw AudioFileError.writeFailed(
         path: path, reason: "this libsndfile cannot write \(format) at \(sampleRate) Hz")
@@ -349,4 +343,17 @@ public final class SoundFile {
 
   /// The libsndfile version string, e.g. "libsndfile-1.2.0".
   public static var libraryVersion: String { String(cString: sf_version_string()) }
+}
+
+extension AudioFileFormat {
+  /// The libsndfile major format and subtype this format is written with.
+  var libsndfileFormat: Int32 {
+    switch self {
+    case .wav16: return Int32(SF_FORMAT_WAV | SF_FORMAT_PCM_16)
+    case .flac16: return Int32(SF_FORMAT_FLAC | SF_FORMAT_PCM_16)
+    case .vorbis: return Int32(SF_FORMAT_OGG | SF_FORMAT_VORBIS)
+    case .opus: return Int32(SF_FORMAT_OGG | SF_FORMAT_OPUS)
+    case .mp3: return Int32(SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III)
+    }
+  }
 }
