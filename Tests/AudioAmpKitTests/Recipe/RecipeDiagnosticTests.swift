@@ -234,11 +234,11 @@ let badRecipeCases: [BadRecipeCase] = [
       "recipes/x.yaml:3:5: effects[0]: two effects in one item ('speed' and 'pitch'); each item "
         + "holds exactly one effect, so start 'pitch' on its own line with '- '",
       "recipes/x.yaml:4:5: effects[1]: no effect given; each item needs exactly one of noise, "
-        + "band_limit, speed, pitch, tempo, gain, codec, handset, agc, compressor, clipping, e.g. '- gain: {db: -6}'",
+        + "band_limit, speed, pitch, tempo, gain, codec, handset, agc, compressor, clipping, reverb, e.g. '- gain: {db: -6}'",
       "recipes/x.yaml:6:5: effects[2].probability: probability is given twice, inside the "
         + "'speed' settings and beside 'speed' (the other one is at line 5, column 26); keep one",
       "recipes/x.yaml:7:5: effects[3].speeed: unknown key; did you mean 'speed'? Allowed: noise, "
-        + "band_limit, speed, pitch, tempo, gain, codec, handset, agc, compressor, clipping, probability",
+        + "band_limit, speed, pitch, tempo, gain, codec, handset, agc, compressor, clipping, reverb, probability",
       "recipes/x.yaml:8:12: effects[4].speed: expected its settings as a mapping, e.g. 'speed: "
         + "{factor: [0.9, 1.0, 1.1]}'; found '1.1'",
       "recipes/x.yaml:9:10: effects[5].gain: no settings given; write them as a mapping, e.g. "
@@ -246,7 +246,7 @@ let badRecipeCases: [BadRecipeCase] = [
       "recipes/x.yaml:10:5: effects[6]: 'speed' needs its settings as a mapping, e.g. '- speed: "
         + "{factor: [0.9, 1.0, 1.1]}'",
       "recipes/x.yaml:11:5: effects[7]: each effect is a mapping with one effect key (noise, "
-        + "band_limit, speed, pitch, tempo, gain, codec, handset, agc, compressor, clipping), e.g. '- gain: {db: -6}'; found '12'",
+        + "band_limit, speed, pitch, tempo, gain, codec, handset, agc, compressor, clipping, reverb), e.g. '- gain: {db: -6}'; found '12'",
     ]),
   BadRecipeCase(
     name: "number values that are not numbers",
