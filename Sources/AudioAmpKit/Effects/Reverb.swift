@@ -291,7 +291,7 @@ extension Reverb: RecipeEffect {
       "room",
       [
         .number("rt60_s", .closed(0.05, 5, " s"), required: true, example: "{uniform: [0.2, 1.0]}", help: "reverberation time to meet (T20/T30), seconds"),
-        .number("size_m", .closed(1, 50, " m"), required: true, example: "{uniform: [3, 12]}", help: "room length (its longest side), metres"),
+        .number("size_m", .closed(1, 50, " m"), default: .uniform(3, 10), example: "{uniform: [3, 12]}", help: "room length (its longest side), metres"),
         .number("width_m", .closed(1, 50, " m"), example: "4", whenAbsent: "to draw length × U(0.55, 0.9)", help: "room width, metres"),
         .number("height_m", .closed(1, 20, " m"), example: "2.7", whenAbsent: "to draw U(2.4, 3.2) m, at most the width", help: "room height, metres"),
         .number("distance_m", .closed(0.1, 30, " m"), example: "{uniform: [0.5, 4]}", whenAbsent: "to place talker and microphone anywhere", help: "talker–microphone distance, metres (capped at what the room can hold; the one used is recorded)"),

@@ -12,7 +12,7 @@ struct GainSpec: Equatable { var db: NumberSpec }
 enum EffectKind: Equatable {
   case noise(NoiseSpec), bandLimit(BandLimitSpec), speed(SpeedSpec), pitch(PitchSpec)
   case tempo(TempoSpec), gain(GainSpec), codec(CodecSpec), handset(HandsetSpec), agc(AGCSpec)
-  case compressor(CompressorSpec), clipping(ClippingSpec)
+  case compressor(CompressorSpec), clipping(ClippingSpec), reverb(ReverbSpec)
 
   var name: String {
     switch self {
@@ -27,6 +27,7 @@ enum EffectKind: Equatable {
     case .agc: return AGC.name
     case .compressor: return Compressor.name
     case .clipping: return Clipping.name
+    case .reverb: return Reverb.name
     }
   }
 }
@@ -46,6 +47,7 @@ extension EffectSpec {
     case AGC.name: return .agc(settings(as: AGCSpec.self)!)
     case Compressor.name: return .compressor(settings(as: CompressorSpec.self)!)
     case Clipping.name: return .clipping(settings(as: ClippingSpec.self)!)
+    case Reverb.name: return .reverb(settings(as: ReverbSpec.self)!)
     default: fatalError("EffectKindView does not know \(name)")
     }
   }
@@ -63,6 +65,7 @@ extension EffectSpec {
     case .agc(let s): self.init(AGC.self, s, probability: probability, index: index, location: location, fieldPath: fieldPath)
     case .compressor(let s): self.init(Compressor.self, s, probability: probability, index: index, location: location, fieldPath: fieldPath)
     case .clipping(let s): self.init(Clipping.self, s, probability: probability, index: index, location: location, fieldPath: fieldPath)
+    case .reverb(let s): self.init(Reverb.self, s, probability: probability, index: index, location: location, fieldPath: fieldPath)
     }
   }
 }
