@@ -147,7 +147,7 @@ let badRecipeCases: [BadRecipeCase] = [
       "recipes/x.yaml:2:12: effects[0].gain.dB: unknown key; did you mean 'db'? Allowed: db, "
         + "probability",
       "recipes/x.yaml:3:13: effects[1].noise.categroy: unknown key; did you mean 'category'? "
-        + "Allowed: category, categories, dir, index, babble, snr_db, snr_reference, split, licences, "
+        + "Allowed: category, categories, dir, index, babble, layers, snr_db, snr_reference, split, licences, "
         + "exclude_licences, probability",
       "recipes/x.yaml:4:18: effects[2].band_limit.high: unknown key; did you mean 'high_hz'? "
         + "Allowed: low_hz, high_hz, stopband_db, transition_hz, probability",
