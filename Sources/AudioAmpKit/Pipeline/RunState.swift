@@ -192,7 +192,9 @@ enum StateFile {
   static func writeText(_ text: String, to path: String) throws {
     let tmp = path + ".tmp-\(getpid())"
     let data = Data(text.utf8)
-    guard FileManager.default.createFile(atPath: tmp, contents: data) else {
+    // Written directly (not with FileManager.createFile, which writes atomically through a
+    // `.dat.nosync…` file of its own that a kill -9 would leave behind in the output folder).
+    guard (try? data.write(to: URL(fileURLWithPath: tmp), options: [])) != nil else {
       unlink(tmp)
       if SoundFile.outOfSpace(near: path, needing: data.count + 65536) {
         throw CorpusError.badOutput(
