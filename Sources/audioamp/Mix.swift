@@ -84,6 +84,9 @@ struct Mix: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Outputs per value with --balance (default: the largest value's utterances × variants).", valueName: "n"))
   var target: Int?
 
+  @Option(name: .long, help: ArgumentHelp("Longest gap between durable checkpoints, in seconds (default 1; 0 checkpoints after every batch). A kill -9 loses at most this much work; shorter gaps cost an fsync per journal each time.", valueName: "s"))
+  var checkpointEvery: Double = 1
+
   @Flag(name: .long, help: "No progress output; only errors and the closing summary.")
   var quiet = false
 
@@ -110,6 +113,9 @@ struct Mix: ParsableCommand {
     if let a = audioFormat, !["flac", "wav", "opus"].contains(a) {
       throw ValidationError("--audio-format \(a): choose flac, wav or opus")
     }
+    guard checkpointEvery >= 0, checkpointEvery.isFinite else {
+      throw ValidationError("--checkpoint-every must be 0 or more seconds (got \(checkpointEvery))")
+    }
     if let t = target, t < 1 { throw ValidationError("--target must be at least 1 (got \(t))") }
     if target != nil, balance == nil { throw ValidationError("--target needs --balance FIELD") }
     if let n = shardCount, n < 1 { throw ValidationError("--shard-count must be at least 1 (got \(n))") }
@@ -128,6 +134,7 @@ struct Mix: ParsableCommand {
     o.seed = seed
     o.jobs = jobs
     o.keepGoing = keepGoing
+    o.checkpointSeconds = checkpointEvery
     o.overwrite = overwrite
     o.noiseLibrary = noiseLibrary
     o.outputFormat = outputFormat.flatMap(OutputFormat.init(rawValue:))

@@ -52,6 +52,9 @@ struct Speak: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Folder of NAME.voice command templates for cmd: voices.", valueName: "dir"))
   var voiceDir: String?
 
+  @Option(name: .long, help: ArgumentHelp("Seconds one run of a cmd: voice's command may take before it is stopped and reported (default 120).", valueName: "s"))
+  var voiceTimeLimit: Double = CommandEngine.defaultTimeLimit
+
   @Option(name: .long, help: ArgumentHelp("Worker threads; outputs do not depend on it.", valueName: "j"))
   var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -72,6 +75,7 @@ struct Speak: ParsableCommand {
     guard FileManager.default.fileExists(atPath: text) else { throw ValidationError("--text \(text): no such file") }
     guard variants >= 1 else { throw ValidationError("--variants must be at least 1 (got \(variants))") }
     guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1 (got \(jobs))") }
+    guard voiceTimeLimit > 0, voiceTimeLimit.isFinite else { throw ValidationError("--voice-time-limit must be more than 0 seconds (got \(voiceTimeLimit))") }
     guard (8000...192000).contains(sampleRate) else { throw ValidationError("--sample-rate must be 8000...192000 Hz (got \(sampleRate))") }
     guard OutputFormat(rawValue: outputFormat) != nil else {
       throw ValidationError("--output-format \(outputFormat): choose one of \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -95,6 +99,7 @@ struct Speak: ParsableCommand {
     o.jobs = jobs
     o.outputFormat = OutputFormat(rawValue: outputFormat)!
     o.voiceDirectory = voiceDir
+    o.commandTimeLimit = voiceTimeLimit
     o.recipePath = recipe
     o.noiseLibrary = noiseLibrary
     o.overwrite = overwrite

@@ -18,7 +18,7 @@ public struct NeMoTarredReader: CorpusReader {
   /// Creates a reader for the manifest, or for the folder holding it.
   public init(path: String) {
     var isDir: ObjCBool = false
-    FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
+    _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
     manifest = isDir.boolValue ? (path as NSString).appendingPathComponent(NeMoTarredReader.manifestName) : path
   }
 

@@ -18,7 +18,7 @@ public struct WebDatasetReader: CorpusReader {
   /// The tars in `path`, in byte order.
   static func tars(_ path: String) -> [String] {
     var isDir: ObjCBool = false
-    FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
+    _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
     guard isDir.boolValue else { return [path] }
     return ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
       .filter { $0.hasSuffix(".tar") && !$0.hasPrefix(".") }.sorted(by: DirectoryWalk.byteOrder)

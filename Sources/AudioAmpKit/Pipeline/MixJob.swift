@@ -34,6 +34,10 @@ public struct MixOptions: Sendable {
   public var shardOptions = ShardOptions()
   /// Even out the outputs per value of a field (`--balance`); nil gives every utterance `variants`.
   public var balance: BalanceSpec?
+  /// Longest gap between durable checkpoints, in seconds (0: after every batch). A kill -9 loses
+  /// at most this much work, which a resume redoes to the same bytes; each checkpoint costs an
+  /// fsync of every journal, so short gaps slow runs of short utterances.
+  public var checkpointSeconds: Double = 1
 
   /// Creates options with the required paths.
   public init(recipePath: String, inputPath: String, outputDirectory: String) {
@@ -288,10 +292,11 @@ public enum MixJob {
       for (cause, n) in warnings.drain() { next.totals.warnings[cause, default: 0] += n }
       checkpoint = next
       // Durability costs an fsync of each journal plus the checkpoint's own: do it at most once
-      // a second (and always when stopping), so short utterances are not slowed down by it. A
-      // crash loses at most that second of work, which a resume redoes to the same bytes.
+      // per `checkpointSeconds` (default 1 s, and always when stopping), so short utterances are
+      // not slowed down by it. A crash loses at most that much work, which a resume redoes to
+      // the same bytes.
       let interrupted = StopSignal.requested
-      if stop != nil || interrupted != nil || Date().timeIntervalSince(lastCheckpoint) >= 1 {
+      if stop != nil || interrupted != nil || Date().timeIntervalSince(lastCheckpoint) >= options.checkpointSeconds {
         try commit(&checkpoint, manifest: manifest, failures: failures, order: order, paths: paths, sink: sink)
         lastCheckpoint = Date()
       } else {

@@ -82,6 +82,15 @@ final class ShardSink {
     bytes = Int(state["bytes"]?.numberValue ?? 0)
     // Anything of later shards was written after the checkpoint: drop it (it is redone).
     removeShards(from: index + 1)
+    // Finished shards' journals are removed only after the checkpoint that no longer needs them;
+    // a kill between the two leaves them behind.
+    for finished in 0..<index {
+      for n in ShardSink.fileNames(format, finished) {
+        for p in [path(n) + ".lines", path(n) + ".spool"] where FileManager.default.fileExists(atPath: p) {
+          try? FileManager.default.removeItem(atPath: p)
+        }
+      }
+    }
     guard items > 0 else {
       try discardOpenShard()
       return

@@ -19,7 +19,9 @@ import Foundation
 ///
 /// e.g. `piper --model ~/voices/en_US-amy.onnx --length_scale {rate} --output_file {out} < {text_file}`.
 /// The command runs with `/bin/sh -c`, one child process per prompt (so in parallel with `--jobs`);
-/// it must be deterministic for the outputs to be reproducible.
+/// it must be deterministic for the outputs to be reproducible. A run that takes longer than
+/// `timeLimit` seconds (default 120, `speak --voice-time-limit`) is stopped with its children and
+/// reported, so a command that hangs or never ends cannot stall the job or fill the disk.
 public struct CommandEngine: TTSEngine {
   /// Always "cmd".
   public let name = "cmd"
@@ -27,11 +29,16 @@ public struct CommandEngine: TTSEngine {
   public let directory: String
   /// Templates by voice name.
   public let templates: [String: String]
+  /// Longest one run of a command may take, in seconds.
+  public let timeLimit: Double
+  /// 120 s: far beyond any engine's time for one prompt, short enough to notice a hang.
+  public static let defaultTimeLimit = 120.0
 
   /// Reads every `*.voice` file of `directory`. Throws `unknownVoice` for a missing folder or a
   /// file without a template line.
-  public init(directory: String) throws {
+  public init(directory: String, timeLimit: Double = CommandEngine.defaultTimeLimit) throws {
     self.directory = directory
+    self.timeLimit = timeLimit
     guard let files = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
       throw SpeakError.unknownVoice(spec: "cmd:", detail: "voice folder \(directory) cannot be read; check --voice-dir")
     }
@@ -80,7 +87,12 @@ public struct CommandEngine: TTSEngine {
     let textFile = tmp + "/text.txt", wav = tmp + "/out.wav"
     try Data(text.utf8).write(to: URL(fileURLWithPath: textFile))
     let command = CommandEngine.expand(template, text: text, textFile: textFile, out: wav, prosody: prosody)
-    let (status, err) = try runProcess(["/bin/sh", "-c", command])
+    let (status, err) = try runProcess(["/bin/sh", "-c", command], timeLimit: timeLimit)
+    if status == 124 || status == 137 {
+      throw SpeakError.synthesisFailed(
+        voice: "cmd:\(voice)", promptID: "-",
+        detail: "the command in \(voice).voice did not finish within \(JSONValue.format(timeLimit)) s and was stopped; check it ends on its own (e.g. sox synth needs a length), or raise --voice-time-limit")
+    }
     guard status == 0 else {
       throw SpeakError.synthesisFailed(
         voice: "cmd:\(voice)", promptID: "-",

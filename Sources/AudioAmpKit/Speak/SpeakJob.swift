@@ -20,6 +20,8 @@ public struct SpeakOptions: Sendable {
   public var outputFormat = OutputFormat.jsonl
   /// Folder of `NAME.voice` command templates for `cmd:` voices.
   public var voiceDirectory: String?
+  /// Longest one run of a `cmd:` voice's command may take, in seconds.
+  public var commandTimeLimit = CommandEngine.defaultTimeLimit
   /// Where prosody is drawn from.
   public var prosody = ProsodyRanges.standard
   /// A recipe to run over the synthesized corpus (its outputs then go to the output folder).
@@ -74,7 +76,7 @@ public enum SpeakJob {
   public static func run(_ options: SpeakOptions, progress: (Int, Int) -> Void = { _, _ in }) throws -> SpeakSummary {
     let started = Date()
     let prompts = try PromptReader.read(path: options.textPath)
-    let voices = try VoiceCatalog.resolve(options.voices, voiceDirectory: options.voiceDirectory)
+    let voices = try VoiceCatalog.resolve(options.voices, voiceDirectory: options.voiceDirectory, commandTimeLimit: options.commandTimeLimit)
     guard !voices.isEmpty else {
       throw SpeakError.unknownVoice(spec: options.voices.joined(separator: " "), detail: "names no voice")
     }

@@ -141,7 +141,8 @@ public enum VoiceCatalog {
   /// Resolves `specs` (each `engine:v1,v2,...` or `engine:all`) against the available engines.
   /// The result keeps the order given, without duplicates. Unknown engines or voices throw
   /// `unknownVoice` naming the closest matches.
-  public static func resolve(_ specs: [String], voiceDirectory: String?) throws -> [TTSVoice] {
+  /// `commandTimeLimit` bounds each run of a `cmd:` voice's command, in seconds.
+  public static func resolve(_ specs: [String], voiceDirectory: String?, commandTimeLimit: Double = CommandEngine.defaultTimeLimit) throws -> [TTSVoice] {
     var out: [TTSVoice] = []
     var seen = Set<String>()
     for spec in specs {
@@ -158,7 +159,7 @@ public enum VoiceCatalog {
         guard let dir = voiceDirectory else {
           throw SpeakError.unknownVoice(spec: spec, detail: "cmd: voices come from a folder of templates; pass --voice-dir DIR")
         }
-        engine = try CommandEngine(directory: dir)
+        engine = try CommandEngine(directory: dir, timeLimit: commandTimeLimit)
       default:
         throw SpeakError.unknownVoice(spec: spec, detail: "unknown engine '\(parts[0])'; choose espeak, festival or cmd")
       }
@@ -189,8 +190,14 @@ public enum VoiceCatalog {
   }
 }
 
-/// Runs `argv` (no shell) with `stdin` text, returning its exit status and stderr.
-func runProcess(_ argv: [String], stdin: String? = nil) throws -> (status: Int32, stderr: String) {
+/// Runs `argv` (no shell) with `stdin` text, returning its exit status and stderr. With a
+/// `timeLimit` (seconds) it runs under coreutils `timeout`, which signals the whole process group
+/// (a shell's children too) when the time is up; the status is then 124.
+func runProcess(_ argv: [String], stdin: String? = nil, timeLimit: Double? = nil) throws -> (status: Int32, stderr: String) {
+  var argv = argv
+  if let timeLimit, let timeout = which("timeout") {
+    argv = [timeout, "--kill-after=5", JSONValue.format(timeLimit)] + argv
+  }
   let p = Process()
   p.executableURL = URL(fileURLWithPath: argv[0])
   p.arguments = Array(argv.dropFirst())

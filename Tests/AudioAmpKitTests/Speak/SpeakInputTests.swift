@@ -45,10 +45,11 @@ import Testing
     let voices = fx.dir + "/voices"
     try FileManager.default.createDirectory(atPath: voices, withIntermediateDirectories: true)
     // A stand-in engine: a tone whose length is 0.1 s per rate unit, and the text echoed to a side file.
-    try "# test voice\nprintf %s {text} >> \(fx.dir)/said.txt && printf '\\n' >> \(fx.dir)/said.txt && sox -n -r 22050 -b 16 {out} synth $(echo \"0.5 / {rate}\" | bc -l) sine 220\n"
+    try "# test voice\nprintf %s {text} >> \(fx.dir)/said.txt && printf '\\n' >> \(fx.dir)/said.txt && sox -n -r 22050 -b 16 {out} synth $(awk -v r={rate} 'BEGIN { print 0.5 / r }') sine 220\n"
       .write(toFile: voices + "/tone.voice", atomically: true, encoding: .utf8)
     var o = fx.options("cmd", voices: ["cmd:tone"])
     o.voiceDirectory = voices
+    o.commandTimeLimit = 20
     _ = try SpeakJob.run(o)
     let said = try String(contentsOfFile: fx.dir + "/said.txt", encoding: .utf8).split(separator: "\n").map(String.init)
     #expect(said == SpeakFixture.prompts.map(\.1))
@@ -58,6 +59,19 @@ import Testing
       #expect(abs(seconds - 0.5 / rate) < 0.01, "\(l["id"]!): \(seconds) s at rate \(rate)")
       #expect(l["speaker"]!.stringValue == "cmd:tone")
     }
+  }
+
+  /// A command that never ends (here sox synth without a length) is stopped after the time limit,
+  /// with its children, and the error names the voice and the limit.
+  @Test(.enabled(if: which("sox") != nil)) func aCommandThatNeverEndsIsStoppedAndNamed() throws {
+    let dir = NSTemporaryDirectory() + "audioamp-cmdhang-\(UUID().uuidString.prefix(8))"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    try "sox -n -r 8000 -b 16 {out} synth sine 220\n".write(toFile: dir + "/endless.voice", atomically: true, encoding: .utf8)
+    let engine = try CommandEngine(directory: dir, timeLimit: 1)
+    let t0 = Date()
+    let err = #expect(throws: SpeakError.self) { try engine.synthesize("hello", voice: "endless", prosody: Prosody(rateWPM: 175)) }
+    #expect(Date().timeIntervalSince(t0) < 10)
+    #expect(err?.description.contains("did not finish within 1 s and was stopped") == true, "\(String(describing: err))")
   }
 
   /// Festival, when installed: transcripts, speech activity, and the drawn rate changes the length.
