@@ -8,8 +8,7 @@ import Foundation
 /// Steps, in signal order:
 ///
 /// - `reverb` (`room: {rt60_s: …}`) for the files with an RT60 estimate of at least
-///   ``reverberantRT60`` s; written commented out, with a note, when this build's recipes do not
-///   accept `reverb` yet (``reverbAvailable``), so the file always loads.
+///   ``reverberantRT60`` s (the room's size drawn from the `reverb` default).
 /// - `noise` for the files below ``AudioProfile/cleanSNRDB``: `snr_db` from their SNR (with
 ///   `snr_reference: active_speech`, the definition the estimator measures) and `categories`
 ///   weighted by their noise-category hints.
@@ -39,12 +38,6 @@ public enum RecipeFit {
   /// Files with an RT60 estimate at least this long count as reverberant, seconds (dry speech
   /// reads 0.1–0.2 s).
   public static let reverberantRT60 = 0.25
-
-  /// True when this build's recipe loader accepts the planned `reverb` step.
-  public static var reverbAvailable: Bool {
-    let probe = "sample_rate: 16000\neffects:\n  - reverb: {room: {rt60_s: 0.5}}\n"
-    return (try? RecipeLoader.parse(yaml: probe, path: "<reverb probe>")) != nil
-  }
 
   /// The recipe text for `profile`.
   public static func yaml(for profile: AudioProfile, options: Options = Options()) -> String {
@@ -93,7 +86,6 @@ public enum RecipeFit {
     let reverberant = rts.filter { $0 >= reverberantRT60 }
     let c50s = files.filter { ($0.rt60Seconds ?? 0) >= reverberantRT60 }.compactMap(\.c50DB).sorted()
     if !reverberant.isEmpty {
-      let available = reverbAvailable
       let share = Double(reverberant.count) / Double(max(1, n))
       out.append("  # Reverberation: \(reverberant.count) of \(n) files (\(pct(share))) have a blind RT60 of at")
       out.append(
@@ -104,12 +96,7 @@ public enum RecipeFit {
         "  - reverb:", "      room:", "        rt60_s: \(deciles(reverberant, digits: 2, clamp: 0.1...3))",
       ]
       if share < 0.995 { step.append("    probability: \(prob(share))") }
-      if available {
-        out += step
-      } else {
-        out.append("  # Not active: this audioamp has no reverb effect yet. Uncomment once it has.")
-        out += step.map { "  # " + $0.dropFirst(2) }
-      }
+      out += step
       out.append("")
     }
 

@@ -16,18 +16,23 @@ import Testing
     return (m, sd, errors.map(abs).max() ?? 0)
   }
 
-  /// (category, |bias| bound dB, spread bound dB) over SNRs 0, 5, 10 and 20 dB.
-  /// Cell-phone noise is intermittent (dropouts, tones, bursts): frames of it pass for speech,
-  /// so its bounds are wide, and stated as such in the README.
-  static let snrCases: [(String, Double, Double)] = [
-    ("traffic", 1.5, 3.0), ("crowd", 2.0, 3.0), ("cell-phone", 17.0, 17.0),
+  /// (category, pause added at each end in seconds, |bias| bound dB, spread bound dB) over SNRs
+  /// 0, 5, 10 and 20 dB. The bundled utterances are cut tight (no pause before or after the
+  /// words); corpora usually keep 0.2–0.5 s, where the noise is heard alone, and the padded
+  /// cases measure that. Cell-phone noise is intermittent (dropouts, tones, bursts): without
+  /// pauses the noise in the gaps between words is all there is to go on, so its bounds are
+  /// wide, and stated as such in the README.
+  static let snrCases: [(String, Double, Double, Double)] = [
+    ("traffic", 0, 1.5, 3.0), ("crowd", 0, 2.0, 3.0), ("cell-phone", 0, 9.0, 17.0),
+    ("traffic", 0.4, 1.5, 3.0), ("crowd", 0.4, 2.0, 3.0), ("cell-phone", 0.4, 3.0, 6.0),
   ]
 
   @Test(arguments: snrCases)
-  func snrErrorWithinBounds(category: String, biasBound: Double, spreadBound: Double) throws {
+  func snrErrorWithinBounds(category: String, pad: Double, biasBound: Double, spreadBound: Double) throws {
     var errors: [Double] = [], wada: [Double] = []
     for (u, id) in Self.utterances.enumerated() {
-      let x = try Self.F.clean(id)
+      let silence = [Float](repeating: 0, count: Int(pad * Double(ProfileFixtures.rate)))
+      let x = silence + (try Self.F.clean(id)) + silence
       for (k, snr) in [0.0, 5, 10, 20].enumerated() {
         let y = try Self.F.noisy(x, category: category, snrDB: snr, seed: UInt64(100 * u + k))
         let truth = Self.F.trueSNR(clean: x, noisy: y)
@@ -37,7 +42,7 @@ import Testing
       }
     }
     let s = Self.stats(errors), w = Self.stats(wada)
-    print(String(format: "ACCURACY snr %@ 0-20 dB: bias %+.1f dB, spread %.1f dB, worst %.1f dB (WADA: bias %+.1f, spread %.1f)", category, s.bias, s.spread, s.worst, w.bias, w.spread))
+    print(String(format: "ACCURACY snr %@ pad %.1f s 0-20 dB: bias %+.1f dB, spread %.1f dB, worst %.1f dB (WADA: bias %+.1f, spread %.1f)", category, pad, s.bias, s.spread, s.worst, w.bias, w.spread))
     #expect(abs(s.bias) <= biasBound && s.spread <= spreadBound, "SNR error on \(category): bias \(s.bias) dB, spread \(s.spread) dB")
   }
 
