@@ -1,4 +1,5 @@
 import AudioAmpKit
+import AudioAmpTestSupport
 import Foundation
 import Testing
 
@@ -49,4 +50,63 @@ import Testing
     let usage = try CLI.run(["profile", "--compare", fx.dir + "/p.json"])
     #expect(usage.status == 64 && usage.stderr.contains("--compare takes two profiles or inputs, got 1"))
   }
+
+  /// Blind RT60 on rooms nobody here simulated: pyroomacoustics image-source rooms (RT60 0.3,
+  /// 0.5, 0.8, 1.2 s by inverse Sabine, random sizes and positions), the corpus speech convolved
+  /// with them and 0.4 s pauses kept; the truth is pyroomacoustics' own T30 of each RIR. The
+  /// README states the measured bias per RT60.
+  @Test(.enabled(if: PythonTool.has("pyroomacoustics", "soundfile", "scipy")))
+  func blindRT60FollowsPyroomacousticsRooms() throws {
+    let fx = try Fixture()
+    let g = try PythonTool.script(Self.roomScript, [fx.dir + "/rooms", CLI.repoRoot + "/corpus/audio", fx.dir + "/truth.tsv"])
+    #expect(g.status == 0, "\(g.stderr.suffix(1500))")
+    let r = try CLI.run(["profile", fx.dir + "/rooms", "--out", fx.dir + "/p.json"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let truth = try String(contentsOfFile: fx.dir + "/truth.tsv", encoding: .utf8).split(separator: "\n").map { $0.split(separator: "\t") }
+    let t30 = Dictionary(uniqueKeysWithValues: truth.map { (String($0[0]), Double($0[2])!) })
+    var errors: [String: [Double]] = [:]
+    for f in try AudioProfile.load(path: fx.dir + "/p.json").files {
+      let name = (f.id as NSString).lastPathComponent.hasSuffix(".wav") ? (f.id as NSString).lastPathComponent : (f.id as NSString).lastPathComponent + ".wav"
+      guard let t = t30[name], let est = f.rt60Seconds else { continue }
+      errors[String(name.split(separator: "-")[0].dropFirst(2)), default: []].append(est / t - 1)
+    }
+    var all: [Double] = []
+    for (rt, e) in errors.sorted(by: { $0.key < $1.key }) {
+      let m = e.reduce(0, +) / Double(e.count)
+      print(String(format: "ACCURACY rt60 pyroomacoustics %@ s: bias %+.0f%%, %d files", rt, 100 * m, e.count))
+      all += e.map(abs)
+    }
+    #expect(all.count >= 20, "\(all.count) of 24 files with an estimate")
+    all.sort()
+    let medianAbs = all[all.count / 2]
+    #expect(medianAbs < 0.25, "median |error| \(medianAbs)")
+  }
+
+  static let roomScript = #"""
+import sys, os, numpy as np, soundfile as sf, pyroomacoustics as pra, scipy.signal as ss
+out, corpus, truth = sys.argv[1], sys.argv[2], sys.argv[3]; os.makedirs(out, exist_ok=True)
+rng = np.random.default_rng(5)
+ids = ["spk1-001", "spk2-003", "spk3-004", "spk4-005", "spk5-006", "spk6-002"]
+rows = []
+for k, rt in enumerate([0.3, 0.5, 0.8, 1.2]):
+    for j, uid in enumerate(ids):
+        x, fs = sf.read(f"{corpus}/{uid}.flac")
+        dims = [rng.uniform(4, 9), rng.uniform(3, 7), rng.uniform(2.5, 3.5)]
+        e, order = pra.inverse_sabine(rt, dims)
+        room = pra.ShoeBox(dims, fs=fs, materials=pra.Material(e), max_order=min(order, 60))
+        src = [rng.uniform(0.5, d - 0.5) for d in dims]
+        mic = [rng.uniform(0.5, d - 0.5) for d in dims]
+        room.add_source(src); room.add_microphone(mic)
+        room.compute_rir()
+        h = np.asarray(room.rir[0][0])
+        t60 = pra.experimental.measure_rt60(h, fs=fs, decay_db=30)
+        pad = np.zeros(int(0.4 * fs))
+        y = ss.fftconvolve(np.concatenate([pad, x, pad]), h)[: len(x) + 2 * len(pad)]
+        y *= 0.1 / np.sqrt(np.mean(y ** 2))
+        name = f"rt{rt}-{uid}.wav"
+        sf.write(f"{out}/{name}", y, fs, subtype="PCM_16")
+        rows.append((name, rt, t60))
+with open(truth, "w") as f:
+    for r in rows: f.write("%s\t%.3f\t%.3f\n" % r)
+"""#
 }
