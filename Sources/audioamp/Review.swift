@@ -29,6 +29,12 @@ struct Review: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Clean corpus the run was made from (default: summary.json's \"input\").", valueName: "path"))
   var input: String?
 
+  @Option(name: .long, help: ArgumentHelp("Target profile (`profile --out` JSON) or a target set: the report shows its histograms against a profile of this run's outputs, with KS and Wasserstein-1 per measure.", valueName: "file|dir"))
+  var profile: String?
+
+  @Option(name: .long, help: ArgumentHelp("Outputs profiled for --profile (hash-sampled).", valueName: "n"))
+  var profileSample: Int = 200
+
   @Option(name: .long, help: ArgumentHelp("Summarise an exported ratings file instead of writing the report.", valueName: "file"))
   var ratings: String?
 
@@ -41,6 +47,8 @@ struct Review: ParsableCommand {
       throw ValidationError("\(directory): no manifest.jsonl; pass the folder an `audioamp mix --output` run wrote")
     }
     if let r = ratings, !FileManager.default.fileExists(atPath: r) { throw ValidationError("--ratings \(r): no such file") }
+    if let p = profile, !FileManager.default.fileExists(atPath: p) { throw ValidationError("--profile \(p): no such file or folder") }
+    guard profileSample >= 1 else { throw ValidationError("--profile-sample must be at least 1 (got \(profileSample))") }
     if let i = input, !FileManager.default.fileExists(atPath: i) { throw ValidationError("--input \(i): no such file or folder") }
   }
 
@@ -55,6 +63,8 @@ struct Review: ParsableCommand {
       o.stratify = stratify.flatMap(Stratification.init(rawValue:))
       o.seed = seed
       o.inputPath = input
+      o.profileTarget = profile
+      o.profileSample = profileSample
       let result = try ReviewReport.build(o)
       for w in result.warnings { warn("warning: \(w)") }
       let flagged = result.samples.filter { !$0.flags.isEmpty }.count

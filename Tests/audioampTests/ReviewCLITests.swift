@@ -52,6 +52,30 @@ private func runWithLimit(_ exe: String, _ args: [String], seconds limit: Double
     return (fx, out, r)
   }
 
+  /// `--profile`: the target's histograms against a profile of the run, per measure with KS
+  /// and W1, and the measures far from the target named; a file that is not a profile is refused.
+  @Test func reviewShowsTheTargetProfileAgainstTheRun() throws {
+    let fx = try Fixture()
+    #expect(try fx.mix("out", ["--seed", "3", "--jobs", "1"]).status == 0)
+    #expect(try CLI.run(["profile", fx.manifest, "--out", fx.dir + "/target.json"]).status == 0)
+    let r = try CLI.run(["review", fx.dir + "/out", "--input", fx.manifest, "--sample", "2", "--profile", fx.dir + "/target.json"])
+    #expect(r.status == 0, "stderr: \(r.stderr)")
+    let html = try String(contentsOfFile: fx.dir + "/out/review/index.html", encoding: .utf8)
+    let target = try AudioProfile.load(path: fx.dir + "/target.json")
+    #expect(html.contains("Profile: target vs this run"))
+    #expect(html.contains("3 files (filled) vs 6 outputs of this run (outlined)"))
+    let section = html.components(separatedBy: "<section class=\"profile\">").last ?? ""
+    #expect(section.components(separatedBy: "<figure><svg").count - 1 == target.distributions.count)
+    #expect(section.components(separatedBy: "<figcaption>KS ").count - 1 >= 5)
+    // The run added noise at 5-20 dB to clean tones: SNR is far from the clean target.
+    let far = section.components(separatedBy: "<p class=\"far\">").dropFirst().first ?? ""
+    #expect(far.contains("snr_db"), "\(far.prefix(300))")
+    try "{\"not\": 1}".write(toFile: fx.dir + "/bad.json", atomically: true, encoding: .utf8)
+    let bad = try CLI.run(["review", fx.dir + "/out", "--sample", "2", "--profile", fx.dir + "/bad.json"])
+    #expect(bad.status == 1)
+    #expect(bad.stderr.contains("--profile \(fx.dir)/bad.json: not a profile") && bad.stderr.contains("audioamp profile TARGET --out"), "\(bad.stderr)")
+  }
+
   @Test func reviewWritesAReportWithEverySampleAndItsFiles() throws {
     let (_, out, r) = try Self.reviewedRun(extra: ["--sample", "4", "--stratify", "effect", "--seed", "2"])
     #expect(r.status == 0, "stderr: \(r.stderr)")

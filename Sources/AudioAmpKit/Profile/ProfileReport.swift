@@ -38,6 +38,34 @@ public enum ProfileReport {
       """
   }
 
+  /// The histograms of `target` (filled) against `run` (outlined) as an HTML fragment for the
+  /// listening report: a heading, the categorical shares, one figure per measure with its KS
+  /// and Wasserstein-1 distance, and a list of the measures whose KS exceeds `warnKS`.
+  public static func section(target: AudioProfile, run: AudioProfile, warnKS: Double = 0.3) -> String {
+    let c = ProfileComparison(target, run)
+    var h = "<section class=\"profile\"><h2>Profile: target vs this run</h2>\n"
+    h += "<p>Target \(HTML.escape(target.source)), \(target.files.count) files (filled) vs \(run.files.count) outputs of this run (outlined)."
+    h += " Narrowband \(pct(target.narrowbandShare)) vs \(pct(run.narrowbandShare));"
+    h += " codec families " + shares(target.codecFamilyShares.map { ($0.0.rawValue, $0.1) }) + " vs "
+      + shares(run.codecFamilyShares.map { ($0.0.rawValue, $0.1) }) + ";"
+    h += " noise categories " + shares(target.noiseCategoryShares) + " vs " + shares(run.noiseCategoryShares) + ".</p>\n"
+    let far = c.rows.filter { ($0.ks ?? 0) > warnKS }
+    if !far.isEmpty {
+      h += "<p class=\"far\">Far from the target (KS &gt; \(warnKS)): "
+        + far.map { String(format: "%@ %.2f", HTML.escape($0.key), $0.ks ?? 0) }.joined(separator: ", ") + ".</p>\n"
+    }
+    h += "<div class=\"hists\">\n"
+    let runDists = run.distributions
+    for (i, d) in target.distributions.enumerated() {
+      h += "<figure>" + svg(d, runDists[i])
+      if let ks = c.rows[i].ks, let w = c.rows[i].wasserstein {
+        h += String(format: "<figcaption>KS %.2f, W1 %.3f %@</figcaption>", ks, w, HTML.escape(c.rows[i].unit))
+      }
+      h += "</figure>\n"
+    }
+    return h + "</div></section>\n"
+  }
+
   static func pct(_ x: Double) -> String { "\(Int((x * 100).rounded()))%" }
 
   static func shares(_ s: [(String, Double)]) -> String {

@@ -65,7 +65,7 @@ public enum ProfileRun {
   /// Measures one item (read at its own rate, downmixed to mono).
   static func measure(_ item: Item, hint: NoiseCategoryHint?) -> Result<FileMeasures, ProfileFailure> {
     do {
-      let rate = try SoundFile(readingFrom: item.path).info.sampleRate
+      let rate = try AudioLoader.nativeSampleRate(path: item.path)
       let audio = try AudioLoader.load(
         path: item.path, offsetSeconds: item.offsetSeconds, durationSeconds: item.durationSeconds, sampleRate: rate)
       return .success(FileMeasures.measure(audio, id: item.id, noiseHint: hint))

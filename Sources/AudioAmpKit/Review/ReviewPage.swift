@@ -126,6 +126,9 @@ enum ReviewPage {
     h1{font-size:1.3em}h2{font-size:1.1em}h3{font-size:1em;margin:.2em 0}
     .hists{display:flex;flex-wrap:wrap;gap:8px}.hist{background:#fff;border:1px solid #ddd}
     .hist rect{fill:#4a6fa5}.hist text{font-size:10px;fill:#333}.hist .ht{font-weight:bold;font-size:11px}
+    .profile figure{margin:0;background:#fff;border:1px solid #ddd}.profile figcaption{font-size:12px;color:#444;padding:0 4px}
+    .profile svg text{font-size:11px}.profile rect.a{fill:#4a7bb7}.profile rect.b{fill:none;stroke:#d0602a;stroke-width:1.5}
+    .profile .far{color:#a00}
     section.sample{background:#fff;border:2px solid #ddd;border-radius:6px;padding:.6em;margin:1em 0}
     section.sample.current{border-color:#d2691e;box-shadow:0 0 0 3px #f5deb3}
     .pair{display:flex;flex-wrap:wrap;gap:12px}figure{margin:0;flex:1 1 0;min-width:300px}figcaption{font-size:.85em;color:#555}

@@ -22,6 +22,11 @@ public struct ReviewOptions: Sendable {
   /// The noise library the run drew from, for the noise statistics (default: summary.json's
   /// `noise_library`, else ./noise-library).
   public var noiseLibrary: String?
+  /// A target profile (`profile --out` JSON) or a target set to profile: the report then shows
+  /// the target's histograms against a profile of this run's outputs.
+  public var profileTarget: String?
+  /// Outputs of the run profiled for that comparison (hash-sampled like `profile --sample`).
+  public var profileSample = 200
 
   /// Options for the run in `runDirectory`, with the defaults above.
   public init(runDirectory: String) { self.runDirectory = runDirectory }
@@ -208,10 +213,25 @@ public enum ReviewReport {
     }
 
     let hist = try runHistograms(records, runDirectory: dir)
+    var profileSection = ""
+    if let t = o.profileTarget {
+      let target = try targetProfile(t)
+      // The run as a corpus: sharded layouts by their folder, the others by their manifest (the
+      // folder itself also holds review/'s own audio).
+      let asCorpus = (try? CorpusFormat.reader(for: dir)) != nil ? dir : (dir as NSString).appendingPathComponent("manifest.jsonl")
+      var po = ProfileRun.Options(input: asCorpus)
+      po.sample = o.profileSample
+      po.jobs = ProcessInfo.processInfo.activeProcessorCount
+      let library = noiseLibrary(o, runDirectory: dir)
+      if FileManager.default.fileExists(atPath: (library as NSString).appendingPathComponent("index.tsv")) { po.noiseLibrary = library }
+      let mine = try ProfileRun.run(po)
+      if !mine.failures.isEmpty { warnings["profile: \(mine.failures.count) outputs could not be measured", default: 0] += 1 }
+      profileSection = ProfileReport.section(target: target, run: mine)
+    }
     let noiseRows = ReviewNoise.rows(records, noiseLibrary: noiseLibrary(o, runDirectory: dir), warnings: &warnings)
     let html = ReviewPage.html(
       run: run, runDirectory: dir, samples: samples, outputs: records.count, stratify: o.stratify, seed: o.seed,
-      histograms: hist, snrToleranceDB: o.snrToleranceDB, noise: ReviewNoise.table(noiseRows))
+      histograms: hist, snrToleranceDB: o.snrToleranceDB, noise: ReviewNoise.table(noiseRows) + profileSection)
     let index = (reviewDir as NSString).appendingPathComponent("index.html")
     do { try html.write(toFile: index, atomically: true, encoding: .utf8) } catch {
       throw ReviewError.unwritable(path: index, reason: error.localizedDescription)
@@ -220,6 +240,20 @@ public enum ReviewReport {
       indexPath: index, samples: samples, outputs: records.count,
       warnings: warnings.keys.sorted().map { warnings[$0]! > 1 ? "\($0) (×\(warnings[$0]!))" : $0 },
       wallSeconds: Date().timeIntervalSince(started))
+  }
+
+  /// The target of `--profile`: a profile JSON as `profile --out` writes it, else any input
+  /// `profile` reads (profiled here, at most 500 files).
+  static func targetProfile(_ path: String) throws -> AudioProfile {
+    if path.hasSuffix(".json") {
+      do { return try AudioProfile.load(path: path) } catch {
+        throw ReviewError.badProfile(path: path, reason: "\(error)")
+      }
+    }
+    var po = ProfileRun.Options(input: path)
+    po.sample = 500
+    po.jobs = ProcessInfo.processInfo.activeProcessorCount
+    return try ProfileRun.run(po)
   }
 
   /// Histograms over every output of the run: achieved SNR, speed, pitch and duration from the
