@@ -82,6 +82,58 @@ import Testing
     #expect(medianAbs < 0.25, "median |error| \(medianAbs)")
   }
 
+  /// Codec family on files coded by sox (libopencore-amrnb through sox's own chain, sox's
+  /// G.711 μ-law), not by the codec effect: corpus speech with traffic at 5–15 dB, written at
+  /// 8 kHz. AMR-NB at 12.2 and at 4.75 kbit/s must read `amr`, μ-law `telephone`.
+  @Test(.enabled(if: ProfileCLITests.which("sox") != nil))
+  func codecFamilyOfSoxCodedFiles() throws {
+    let fx = try Fixture()
+    try """
+      sample_rate: 16000
+      effects:
+        - noise: {categories: {traffic: 1}, snr_db: {uniform: [5, 15]}, snr_reference: active_speech}
+      """.write(toFile: fx.dir + "/traffic.yaml", atomically: true, encoding: .utf8)
+    let mixed = try CLI.run([
+      "mix", "--recipe", fx.dir + "/traffic.yaml", "--input", CLI.repoRoot + "/corpus/manifest.jsonl", "--output", fx.dir + "/noisy",
+      "--noise-library", CLI.repoRoot + "/noise-library", "--seed", "4", "--quiet",
+    ])
+    #expect(mixed.status == 0, "\(mixed.stderr)")
+    let wavs = try FileManager.default.contentsOfDirectory(atPath: fx.dir + "/noisy/audio").filter { $0.hasSuffix(".wav") }.sorted().prefix(8)
+    let chains: [(String, [String], String)] = [
+      ("amr122", ["-C", "7"], "amr-nb"), ("amr475", ["-C", "0"], "amr-nb"), ("ulaw", ["-e", "u-law"], "wav"),
+    ]
+    for (name, args, ext) in chains {
+      let folder = fx.dir + "/" + name
+      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+      for w in wavs {
+        let coded = fx.dir + "/coded." + ext
+        for argv in [["sox", fx.dir + "/noisy/audio/" + w, "-r", "8000"] + args + [coded], ["sox", coded, "-e", "signed", "-b", "16", folder + "/" + w]] {
+          let p = Process()
+          p.executableURL = URL(fileURLWithPath: Self.which("sox")!)
+          p.arguments = Array(argv.dropFirst())
+          p.standardError = FileHandle.nullDevice
+          try p.run()
+          p.waitUntilExit()
+          #expect(p.terminationStatus == 0, "\(argv)")
+        }
+      }
+      #expect(try CLI.run(["profile", folder, "--out", folder + ".json"]).status == 0)
+    }
+    let families = try chains.map { c in try AudioProfile.load(path: fx.dir + "/\(c.0).json").files.map(\.codecFamily) }
+    print("ACCURACY codec family, sox-coded: " + zip(chains, families).map { c, f in "\(c.0) \(f.map(\.rawValue))" }.joined(separator: "; "))
+    #expect(families[0].filter { $0 == .amr }.count == wavs.count, "AMR 12.2: \(families[0])")
+    #expect(families[1].filter { $0 == .amr }.count >= wavs.count - 1, "AMR 4.75: \(families[1])")
+    #expect(families[2].allSatisfy { $0 == .telephone }, "μ-law: \(families[2])")
+  }
+
+  static func which(_ program: String) -> String? {
+    for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+      let c = "\(dir)/\(program)"
+      if FileManager.default.isExecutableFile(atPath: c) { return c }
+    }
+    return nil
+  }
+
   static let roomScript = #"""
 import sys, os, numpy as np, soundfile as sf, pyroomacoustics as pra, scipy.signal as ss
 out, corpus, truth = sys.argv[1], sys.argv[2], sys.argv[3]; os.makedirs(out, exist_ok=True)

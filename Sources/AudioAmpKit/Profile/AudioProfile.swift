@@ -29,6 +29,7 @@ public struct ProfileMeasure: Sendable {
     .init(key: "speaking_rate_per_s", unit: "/s", lower: 0, upper: 10) { $0.speakingRate },
     .init(key: "duration_s", unit: "s", lower: 0, upper: 20) { $0.durationSeconds },
     .init(key: "gsm_lattice_score", unit: "", lower: 0, upper: 0.2) { $0.gsmLatticeScore },
+    .init(key: "celp_sparsity", unit: "", lower: 0.6, upper: 1) { $0.narrowband ? $0.celpSparsity : nil },
   ]
 }
 

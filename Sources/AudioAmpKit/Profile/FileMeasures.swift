@@ -35,6 +35,9 @@ public struct FileMeasures: Sendable, Equatable {
   /// GSM regular-pulse lattice score (see ``ChannelSignature``), about 0 for non-GSM audio,
   /// 0 for wideband files (not computed).
   public var gsmLatticeScore: Double
+  /// CELP sparsity of the quiet parts' LPC residual (see ``ChannelSignature``), 0 for wideband
+  /// files (not computed).
+  public var celpSparsity: Double = 0
   /// Fraction of samples clipped (flat tops or at the 16-bit ceiling), 0...1.
   public var clippedFraction: Double
   /// DC offset, dBFS (floored at −120).
@@ -78,7 +81,7 @@ public struct FileMeasures: Sendable, Equatable {
       id: id, durationSeconds: audio.durationSeconds, sampleRate: rate, activeLevelDBFS: p56.levelDB,
       activityFactor: p56.activityFactor, snrDB: vad.snrDB ?? wada, wadaSNRDB: wada,
       noiseLevelDBFS: vad.noisePower.map(powerDB), upperEdgeHz: ch.upperEdgeHz, lowerEdgeHz: ch.lowerEdgeHz,
-      narrowband: ch.narrowband, codecFamily: ch.family, gsmLatticeScore: ch.gsmLatticeScore, clippedFraction: ch.clippedFraction, dcDBFS: ch.dcDBFS,
+      narrowband: ch.narrowband, codecFamily: ch.family, gsmLatticeScore: ch.gsmLatticeScore, celpSparsity: ch.celpSparsity, clippedFraction: ch.clippedFraction, dcDBFS: ch.dcDBFS,
       humHz: ch.humHz, humDB: ch.humToNeighbourDB, rt60Seconds: rev?.rt60Seconds, c50DB: rev?.c50DB,
       decayCount: rev?.decays ?? 0, noiseFeatures: nf, noiseCategory: hint?.category,
       noiseCategoryConfidence: hint?.confidence, speakingRate: SpeakingRate.nucleiPerSecond(s, vad: vad))

@@ -14,7 +14,7 @@ import Foundation
 ///   weighted by their noise-category hints.
 /// - `codec` for the files with a codec family: the families holding at least a quarter of
 ///   them, drawn with equal chances (the recipe's codec list has no weights; the exact mix is in
-///   the comment). G.711 stands for the whole `telephone` family.
+///   the comment). G.711 stands for the whole `telephone` family, AMR-NB for `amr`.
 /// - `gain` moving the source's active level to the measured level distribution, assuming
 ///   sources at ``Options/sourceLevelDBFS``.
 /// - `clipping` (`fraction`) for the files clipped above ``AudioProfile/clippedFileFraction``.
@@ -142,7 +142,7 @@ public enum RecipeFit {
       out.append(
         "  # Channel: \(pct(narrow)) of files narrowband; codec families among the \(coded.count) coded files: "
           + mix.map { "\($0.0.rawValue) \(pct(Double($0.1) / Double(coded.count)))" }.joined(separator: ", ") + ".")
-      out.append("  # Confidence: \(confidence(coded.count)); 'telephone' (G.711, AMR-NB, analogue) is written as g711.")
+      out.append("  # Confidence: \(confidence(coded.count)); 'telephone' (G.711, analogue) is written as g711; 'amr' (read from sparse CELP excitation, a hint at 4.75 kbit/s) as amr-nb.")
       out.append("  - codec:")
       out.append("      name: " + (chosen.count == 1 ? chosen[0] : "[" + chosen.joined(separator: ", ") + "]"))
       if share < 0.995 { out.append("    probability: \(prob(share))") }
