@@ -43,7 +43,17 @@ public enum CodecChain {
     var pcm = [Int16](repeating: 0, count: frames * size)
     pcm.withUnsafeMutableBufferPointer { p in
       atCodecRate.withUnsafeBufferPointer { a in
-        for i in 0..<n { p[i] = Int16(max(-32768, min(32767, (a[i] * 32768).rounded()))) }
+        // Round half away from zero and clip to 16 bits, as `rounded()` then clamping does,
+        // without a libm call per sample: v is limited to ±32768.5 first (NaN to the top, as
+        // before), so the truncating conversion cannot trap, and v − trunc(v) is exact.
+        for i in 0..<n {
+          var v = a[i] * 32768
+          v = v < 32767.5 ? v : 32767.5
+          v = v > -32768.5 ? v : -32768.5
+          let t = Int32(v)
+          let d = v - Float(t)
+          p[i] = Int16(clamping: t + (d >= 0.5 ? 1 : 0) - (d <= -0.5 ? 1 : 0))
+        }
       }
     }
     var decoded = [Int16](repeating: 0, count: frames * size)

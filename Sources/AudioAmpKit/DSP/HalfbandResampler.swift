@@ -73,14 +73,41 @@ public enum HalfbandResampler {
       odd.withUnsafeBufferPointer { op in
         y.withUnsafeMutableBufferPointer { yp in
           taps.withUnsafeBufferPointer { cp in
-            let o = UnsafeRawPointer(op.baseAddress! + k)
+            let o = op.baseAddress! + k
+            let c = cp.baseAddress!
             var m = 0
+            // 32 outputs per pass: four independent accumulators keep the adds from waiting on
+            // each other (one accumulator is latency-bound), and each lane still sums its taps
+            // in the same order, so the result is bit-identical to the one-block loop.
+            while m + 32 <= outCount {
+              var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>(), acc2 = SIMD8<Float>(), acc3 = SIMD8<Float>()
+              var a = UnsafeRawPointer(o + (m - 1))
+              var b = UnsafeRawPointer(o + m)
+              for l in 0..<k {
+                let cl = c[l]
+                acc0 += cl * (a.loadUnaligned(as: SIMD8<Float>.self) + b.loadUnaligned(as: SIMD8<Float>.self))
+                acc1 += cl * (a.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self) + b.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self))
+                acc2 += cl * (a.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self) + b.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self))
+                acc3 += cl * (a.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self) + b.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self))
+                a -= 4
+                b += 4
+              }
+              for j in 0..<8 {
+                yp[m + j] = 0.5 * xp[2 * (m + j)] + acc0[j]
+                yp[m + 8 + j] = 0.5 * xp[2 * (m + 8 + j)] + acc1[j]
+                yp[m + 16 + j] = 0.5 * xp[2 * (m + 16 + j)] + acc2[j]
+                yp[m + 24 + j] = 0.5 * xp[2 * (m + 24 + j)] + acc3[j]
+              }
+              m += 32
+            }
             while m + 8 <= outCount {
               var acc = SIMD8<Float>()
+              var a = UnsafeRawPointer(o + (m - 1))
+              var b = UnsafeRawPointer(o + m)
               for l in 0..<k {
-                let a = o.loadUnaligned(fromByteOffset: (m - l - 1) * 4, as: SIMD8<Float>.self)
-                let b = o.loadUnaligned(fromByteOffset: (m + l) * 4, as: SIMD8<Float>.self)
-                acc += cp[l] * (a + b)
+                acc += c[l] * (a.loadUnaligned(as: SIMD8<Float>.self) + b.loadUnaligned(as: SIMD8<Float>.self))
+                a -= 4
+                b += 4
               }
               for j in 0..<8 { yp[m + j] = 0.5 * xp[2 * (m + j)] + acc[j] }
               m += 8
@@ -118,14 +145,37 @@ public enum HalfbandResampler {
     padded.withUnsafeBufferPointer { pp in
       mid.withUnsafeMutableBufferPointer { mp in
         taps.withUnsafeBufferPointer { cp in
-          let p = UnsafeRawPointer(pp.baseAddress! + k)
+          let p = pp.baseAddress! + k
+          let c = cp.baseAddress!
           var m = 0
+          // 32 outputs per pass, as in decimate (independent accumulators, same per-lane order).
+          while m + 32 <= n {
+            var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>(), acc2 = SIMD8<Float>(), acc3 = SIMD8<Float>()
+            var a = UnsafeRawPointer(p + m)
+            var b = UnsafeRawPointer(p + (m + 1))
+            for l in 0..<k {
+              let cl = c[l]
+              acc0 += cl * (a.loadUnaligned(as: SIMD8<Float>.self) + b.loadUnaligned(as: SIMD8<Float>.self))
+              acc1 += cl * (a.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self) + b.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self))
+              acc2 += cl * (a.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self) + b.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self))
+              acc3 += cl * (a.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self) + b.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self))
+              a -= 4
+              b += 4
+            }
+            UnsafeMutableRawPointer(mp.baseAddress! + m).storeBytes(of: acc0, as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(mp.baseAddress! + m + 8).storeBytes(of: acc1, as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(mp.baseAddress! + m + 16).storeBytes(of: acc2, as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(mp.baseAddress! + m + 24).storeBytes(of: acc3, as: SIMD8<Float>.self)
+            m += 32
+          }
           while m + 8 <= n {
             var acc = SIMD8<Float>()
+            var a = UnsafeRawPointer(p + m)
+            var b = UnsafeRawPointer(p + (m + 1))
             for l in 0..<k {
-              let a = p.loadUnaligned(fromByteOffset: (m - l) * 4, as: SIMD8<Float>.self)
-              let b = p.loadUnaligned(fromByteOffset: (m + 1 + l) * 4, as: SIMD8<Float>.self)
-              acc += cp[l] * (a + b)
+              acc += c[l] * (a.loadUnaligned(as: SIMD8<Float>.self) + b.loadUnaligned(as: SIMD8<Float>.self))
+              a -= 4
+              b += 4
             }
             for j in 0..<8 { mp[m + j] = acc[j] }
             m += 8

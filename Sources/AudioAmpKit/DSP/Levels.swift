@@ -28,11 +28,19 @@ public enum Levels {
   }
 
   /// Largest absolute sample value; 0 for an empty buffer.
+  ///
+  /// Compares bit patterns: with the sign bit cleared, a Float's bit pattern orders as its
+  /// magnitude does, and an integer maximum vectorises where a Float `max` chain (NaN rules)
+  /// stays scalar and latency-bound (it was 16 % of an identity `mix`: read, clip guard,
+  /// write). The result is exact; NaN samples are ignored, as before.
   public static func peak(_ x: [Float]) -> Float {
     x.withUnsafeBufferPointer { p in
-      var m: Float = 0
-      for v in p { m = max(m, abs(v)) }
-      return m
+      var m: Int32 = 0
+      for v in p {
+        let b = Int32(bitPattern: v.bitPattern & 0x7FFF_FFFF)
+        m = max(m, b > 0x7F80_0000 ? 0 : b)  // above +inf's pattern: NaN
+      }
+      return Float(bitPattern: UInt32(bitPattern: m))
     }
   }
 

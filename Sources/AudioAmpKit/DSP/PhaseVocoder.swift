@@ -92,6 +92,79 @@ public enum PhaseVocoder {
     return best
   }
 
+  /// For each j < count: (cos, sin) of scale·atan2(ny[j], nx[j]), the synthesis phase advance
+  /// of one spectral peak.
+  ///
+  /// libm's atan2f, cosf and sinf, called once per peak, were about a seventh of a pitch shift's
+  /// time. Here one branch-free loop over all of a frame's peaks (selects only, no calls) lets
+  /// the compiler run four peaks per instruction. atan2: octant reduction to z = min/max of
+  /// |nx|, |ny| in [0, 1], atan z = z·P(z²) with P of degree 7 in z² (least squares on Chebyshev
+  /// nodes; 4.1e-8 rad before Float rounding). The angle times `scale` (|·| ≤ 8π for stretch
+  /// ratios up to 8) is reduced to [−π, π] by a rounded multiple of 2π (magic-constant rounding,
+  /// 2π split in two for an exact product), then sin and cos by odd/even least-squares
+  /// polynomials of degree 13 and 14 on [−π, π] (≤ 1.3e-9 before rounding). Against libm the
+  /// phasors differ by under 1e-6, 1 LSB at most in 16-bit output. Signed zeros give atan2's
+  /// angles (±0, ±π).
+  static func advancePhasors(
+    _ ny: UnsafePointer<Float>, _ nx: UnsafePointer<Float>, count: Int, scale: Float,
+    cos ca: UnsafeMutablePointer<Float>, sin sa: UnsafeMutablePointer<Float>
+  ) {
+    let halfPi: Float = 1.570_796_3
+    let pi: Float = 3.141_592_7
+    let inv2Pi: Float = 0.159_154_94
+    let twoPiHi: Float = 6.281_25  // few mantissa bits: k·twoPiHi is exact for small k
+    let twoPiLo: Float = 0.001_935_307_2
+    let magic: Float = 12_582_912  // 1.5·2²³: (v + magic) − magic rounds v to an integer
+    var j = 0
+    while j < count {
+      let y = ny[j]
+      let x = nx[j]
+      let ax = abs(x)
+      let ay = abs(y)
+      let mx = ax > ay ? ax : ay
+      let mn = ax > ay ? ay : ax
+      let z = mx > 0 ? mn / mx : 0
+      let z2 = z * z
+      var p: Float = -0.004_073_120_7
+      p = p * z2 + 0.021_945_959
+      p = p * z2 - 0.056_062_281
+      p = p * z2 + 0.096_561_946
+      p = p * z2 - 0.139_157_8
+      p = p * z2 + 0.199_485_05
+      p = p * z2 - 0.333_301_06
+      p = p * z2 + 0.999_999_44
+      var a = z * p
+      a = ay > ax ? halfPi - a : a
+      // Sign bits, not comparisons, so that signed zeros give atan2's ±0 and ±π: after digital
+      // silence the previous spectrum is exactly zero, and those angles set the phase of the
+      // first sounding frame (and, through the phase recursion, of all later ones).
+      a = x.sign == .minus ? pi - a : a
+      a = y.sign == .minus ? -a : a
+      let g = a * scale
+      let kk = (g * inv2Pi + magic) - magic
+      let r = (g - kk * twoPiHi) - kk * twoPiLo
+      let r2 = r * r
+      var sp: Float = 1.344_991e-10
+      sp = sp * r2 - 2.467_647e-8
+      sp = sp * r2 + 2.752_939_3e-6
+      sp = sp * r2 - 1.984_015_2e-4
+      sp = sp * r2 + 8.333_310_3e-3
+      sp = sp * r2 - 0.166_666_65
+      sp = sp * r2 + 1
+      var cp: Float = -9.722_445e-12
+      cp = cp * r2 + 2.060_360_2e-9
+      cp = cp * r2 - 2.753_480_3e-7
+      cp = cp * r2 + 2.480_055_3e-5
+      cp = cp * r2 - 1.388_886_3e-3
+      cp = cp * r2 + 0.041_666_663
+      cp = cp * r2 - 0.5
+      cp = cp * r2 + 1
+      ca[j] = cp
+      sa[j] = r * sp
+      j &+= 1
+    }
+  }
+
   /// Per-call state: FFT buffers and the previous frame's spectra.
   private struct Engine {
     let size: Int
@@ -119,6 +192,8 @@ public enum PhaseVocoder {
       let prevY = FFTBuffer(count: 2 * bins)
       var mag = [Float](repeating: -1, count: bins + 4)
       var peaks = [Int](repeating: 0, count: bins + 1)
+      // Per peak: the phase-change vector (ny, nx) and its synthesis phasor (ca, sa).
+      var peakScratch = [Float](repeating: 0, count: 4 * (bins + 1))
       var y = [Float](repeating: 0, count: outCount)
       // Σ w² = 1.5 for a periodic Hann at hop N/4; the inverse FFT is unnormalised.
       let scale = 1 / (Float(size) * 1.5)
@@ -148,6 +223,11 @@ public enum PhaseVocoder {
           y.withUnsafeMutableBufferPointer { yp in
             mag.withUnsafeMutableBufferPointer { mp in
               peaks.withUnsafeMutableBufferPointer { pkp in
+               peakScratch.withUnsafeMutableBufferPointer { scp in
+                let ny = scp.baseAddress!
+                let nx = ny + (bins + 1)
+                let ca = nx + (bins + 1)
+                let sa = ca + (bins + 1)
                 let w = wp.baseAddress!
                 let xs = xp.baseAddress!
                 let fb = frameBuf.pointer
@@ -209,11 +289,10 @@ public enum PhaseVocoder {
                       // e^{iωₚ·Hₐ} for every bin, cached per analysis hop (it takes ≤ 2 values).
                       let expected = expectedAdvance(ha)
                       let hsOverHa = ha > 0 ? Float(hs) / Float(ha) : 0
-                      var lo = 0
-                      var pi = 0
-                      while pi < peakCount {
+                      // Every peak's heterodyned phase change first, then all their synthesis
+                      // advances in one vectorisable pass (see ``advancePhasors``).
+                      for pi in 0..<peakCount {
                         let p = pk[pi]
-                        let hi = pi + 1 < peakCount ? (p + pk[pi + 1]) / 2 + 1 : bins
                         let xr = X[2 * p]
                         let xi = X[2 * p + 1]
                         // Phase change since the last frame, minus the bin-centre advance ωₚ·Hₐ:
@@ -224,12 +303,21 @@ public enum PhaseVocoder {
                         let di = xi * pr - xr * pim
                         let c = expected[2 * p]
                         let s = expected[2 * p + 1]
-                        let dev = atan2f(di * c - dr * s, dr * c + di * s)
-                        // Synthesis advance ωᵢ·Hₛ = ωₚ·Hₛ + dev·Hₛ/Hₐ, and ωₚ·Hₛ = πp/2 since
-                        // Hₛ = N/4, so e^{iωₚHₛ} is just iᵖ.
-                        let g = dev * hsOverHa
-                        var ar = cosf(g)
-                        var ai = sinf(g)
+                        ny[pi] = di * c - dr * s
+                        nx[pi] = dr * c + di * s
+                      }
+                      // Synthesis advance ωᵢ·Hₛ = ωₚ·Hₛ + dev·Hₛ/Hₐ: e^{i·dev·Hₛ/Hₐ} here, and
+                      // ωₚ·Hₛ = πp/2 since Hₛ = N/4, so e^{iωₚHₛ} is just iᵖ (below).
+                      PhaseVocoder.advancePhasors(ny, nx, count: peakCount, scale: hsOverHa, cos: ca, sin: sa)
+                      var lo = 0
+                      var pi = 0
+                      while pi < peakCount {
+                        let p = pk[pi]
+                        let hi = pi + 1 < peakCount ? (p + pk[pi + 1]) / 2 + 1 : bins
+                        let xr = X[2 * p]
+                        let xi = X[2 * p + 1]
+                        var ar = ca[pi]
+                        var ai = sa[pi]
                         switch p & 3 {
                         case 1: (ar, ai) = (-ai, ar)
                         case 2: (ar, ai) = (-ar, -ai)
@@ -279,6 +367,7 @@ public enum PhaseVocoder {
                   }
                   k += 1
                 }
+               }
               }
             }
           }

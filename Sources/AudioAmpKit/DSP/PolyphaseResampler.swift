@@ -55,22 +55,37 @@ public enum PolyphaseResampler {
         let out = yp.baseAddress!
         let coef = UnsafePointer(table.coefficients)
         if let (p, q) = table.ratio {
-          // Exact phases: t = m·p/q, so i0 = ⌊m·p/q⌋ and the phase is (m·p mod q)/q.
-          var i0 = 0
-          var r = 0
+          // Exact phases: t = m·p/q, so i0 = ⌊m·p/q⌋ and the phase is (m·p mod q)/q. Outputs
+          // m and m + q share a phase row (their input positions differ by exactly p), so they
+          // are computed together in blocks of 2q outputs: one load of each coefficient serves
+          // both (the single-output loop was load-bound), and each output's sums run in the
+          // same order as `dot`'s, so the samples are bit-identical.
           let ip = p / q
           let rp = p % q
-          for m in 0..<outCount {
-            let base = i0 + 1
-            if base + taps <= padCount {
-              out[m] = dot(xb + base, coef + r * taps, taps)
+          var block = 0
+          while block < outCount {
+            var i0 = (block / q) * p
+            var r = 0
+            for j in 0..<q {
+              let m1 = block + j
+              guard m1 < outCount else { break }
+              let m2 = m1 + q
+              let base = i0 + 1
+              let row = coef + r * taps
+              if m2 < outCount && base + p + taps <= padCount {
+                (out[m1], out[m2]) = dotPair(xb + base, xb + base + p, row, taps)
+              } else {
+                if base + taps <= padCount { out[m1] = dot(xb + base, row, taps) }
+                if m2 < outCount && base + p + taps <= padCount { out[m2] = dot(xb + base + p, row, taps) }
+              }
+              i0 += ip
+              r += rp
+              if r >= q {
+                r -= q
+                i0 += 1
+              }
             }
-            i0 += ip
-            r += rp
-            if r >= q {
-              r -= q
-              i0 += 1
-            }
+            block += 2 * q
           }
         } else {
           let phases = Double(interpolatedPhases)
@@ -112,6 +127,33 @@ public enum PolyphaseResampler {
       i &+= 16
     }
     return (s0 + s1).sum()
+  }
+
+  /// (Σ a1[i]·b[i], Σ a2[i]·b[i]) for n a multiple of 16, each sum in exactly `dot`'s order.
+  @inline(__always)
+  static func dotPair(
+    _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int
+  ) -> (Float, Float) {
+    let r1 = UnsafeRawPointer(a1)
+    let r2 = UnsafeRawPointer(a2)
+    let rb = UnsafeRawPointer(b)
+    var s0 = SIMD8<Float>()
+    var s1 = SIMD8<Float>()
+    var t0 = SIMD8<Float>()
+    var t1 = SIMD8<Float>()
+    var i = 0
+    while i < n {
+      let o0 = i &* 4
+      let o1 = (i &+ 8) &* 4
+      let b0 = rb.loadUnaligned(fromByteOffset: o0, as: SIMD8<Float>.self)
+      let b1 = rb.loadUnaligned(fromByteOffset: o1, as: SIMD8<Float>.self)
+      s0 += r1.loadUnaligned(fromByteOffset: o0, as: SIMD8<Float>.self) * b0
+      s1 += r1.loadUnaligned(fromByteOffset: o1, as: SIMD8<Float>.self) * b1
+      t0 += r2.loadUnaligned(fromByteOffset: o0, as: SIMD8<Float>.self) * b0
+      t1 += r2.loadUnaligned(fromByteOffset: o1, as: SIMD8<Float>.self) * b1
+      i &+= 16
+    }
+    return ((s0 + s1).sum(), (t0 + t1).sum())
   }
 
   /// Σ a[i]·(b[i] + w·d[i]) for n a multiple of 16 (two sums, one pass over a; four
