@@ -31,6 +31,8 @@ struct RoomCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Microphone position x,y,z in metres; drawn when not given.", valueName: "x,y,z")) var mic: String?
     @Option(help: ArgumentHelp("Talker–microphone distance to draw positions at, metres.", valueName: "m")) var distance: String?
     @Option(help: ArgumentHelp("Wall absorption against frequency: flat, furnished or cabin.", valueName: "profile")) var profile = "flat"
+    @Option(help: ArgumentHelp("Talker radiation pattern: omni, subcardioid (about a talker's) or cardioid.", valueName: "pattern")) var directivity = "omni"
+    @Option(help: ArgumentHelp("Where a directional talker faces: degrees from the direction of the mic (0 towards it; number, list or {uniform: [a, b]}).", valueName: "deg")) var facing: String?
     @Option(help: "Sample rate, Hz.") var rate = 16000
     @Option(help: "Random seed (positions, sizes, the tail).") var seed: UInt64 = 0
     @Option(help: "Number of RIRs (more than one makes a library folder).") var count = 1
@@ -55,6 +57,12 @@ struct RoomCommand: ParsableCommand {
         throw ValidationError("--profile \(profile): choose \(WallMaterialProfile.allCases.map(\.rawValue).joined(separator: ", "))")
       }
       o.profile = pr
+      guard let dir = SourceDirectivity.Pattern(rawValue: directivity) else {
+        throw ValidationError("--directivity \(directivity): choose \(SourceDirectivity.Pattern.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+      o.directivity = dir
+      o.facingDegrees = try facing.map { try parseNumberSpec($0, flag: "--facing") }
+      if o.facingDegrees != nil && dir == .omni { throw ValidationError("--facing needs a directional talker: give --directivity subcardioid or cardioid") }
       o.sampleRate = rate
       o.seed = seed
       o.count = count

@@ -30,6 +30,16 @@ public struct Reverb: Effect {
     case direct
   }
 
+  /// How `noise_in_room` places the noise.
+  public enum NoiseField: String, Sendable, CaseIterable {
+    /// At another point of the room (a television, a fan, another talker).
+    case point
+    /// As a diffuse field: the room's late reverberation without direct sound or early
+    /// reflections (noise from everywhere, e.g. a crowd filling the room, street noise through
+    /// the windows).
+    case diffuse
+  }
+
   /// How long the output is.
   public enum LengthPolicy: String, Sendable, CaseIterable {
     /// The input's length.
@@ -56,9 +66,12 @@ public struct Reverb: Effect {
     /// Whether a noise effect should place its sources in the same room
     /// (``Reverb/noiseImpulseResponse(in:parameters:using:)``).
     public var noiseInRoom: Bool
+    /// How that noise is placed.
+    public var noiseField: NoiseField = .point
 
     /// Creates settings.
-    public init(source: Source, level: LevelPolicy = .energy, length: LengthPolicy = .same, noiseInRoom: Bool = false) {
+    public init(source: Source, level: LevelPolicy = .energy, length: LengthPolicy = .same, noiseInRoom: Bool = false, noiseField: NoiseField = .point) {
+      self.noiseField = noiseField
       self.source = source
       self.level = level
       self.length = length
@@ -124,9 +137,11 @@ public struct Reverb: Effect {
   public func impulseResponse(for p: Parameters) throws -> ImpulseResponse {
     switch p.choice {
     case .room(let d):
+      var options = RIRSynth.Options()
+      options.directivity = d.directivity
       let (room, rir, m) = try RIRSynth.renderMeetingRT60(
         lengthM: d.room.lengthM, widthM: d.room.widthM, heightM: d.room.heightM, rt60Seconds: d.rt60Seconds, profile: Self.profile(of: d),
-        source: d.source, mic: d.mic, sampleRate: p.sampleRate, seed: d.tailSeed)
+        source: d.source, mic: d.mic, sampleRate: p.sampleRate, seed: d.tailSeed, options: options)
       return ImpulseResponse(taps: rir.samples, directSample: 0, removedDelaySeconds: rir.directDelaySeconds, measured: m, room: room)
     case .file(let f, let channel):
       var h = try RIRSet.read(f, channel: channel, sampleRate: p.sampleRate)
@@ -196,6 +211,9 @@ public struct Reverb: Effect {
         ("mic_m", .string(d.mic.text)), ("distance_m", r(d.distanceM)), ("wall_profile", .string(Self.profile(of: d).rawValue)),
         ("tail_seed", .string(String(format: "%016llx", d.tailSeed))),
       ]
+      if let dir = d.directivity {
+        out += [("directivity", .string(dir.pattern.rawValue)), ("facing_deg", r(d.facingDegrees))]
+      }
     case .file(let f, let channel):
       out = [("rir_file", .string(f.name)), ("rir_channel", .number(Double(channel)))]
       if let l = f.licence { out.append(("rir_licence", .string(l))) }
@@ -267,6 +285,8 @@ public struct ReverbSpec: Sendable, Equatable {
   public var length: Reverb.LengthPolicy
   /// Whether the noise effect places its sources in the same room.
   public var noiseInRoom: Bool
+  /// How it places them.
+  public var noiseField: Reverb.NoiseField = .point
 }
 
 
@@ -299,6 +319,11 @@ extension Reverb: RecipeEffect {
           "wall_profile", WallMaterialProfile.self,
           meanings: [.flat: "same absorption in every band", .furnished: "living rooms and offices", .cabin: "car cabin"],
           default: .flat, example: "furnished", help: "how wall absorption varies with frequency (RT60 is then met at 500 Hz–1 kHz)"),
+        .keyword(
+          "directivity", SourceDirectivity.Pattern.self,
+          meanings: [.omni: "the same in every direction", .subcardioid: "a + (1 − a)·cos θ with a = 0.7 (2.8 dB index, about a talker's)", .cardioid: "a = 0.5 (4.8 dB, nothing behind)"],
+          default: .omni, example: "subcardioid", help: "the talker's radiation pattern; images and tail are weighted by it"),
+        .number("facing_deg", .closed(-360, 360, "°"), example: "{uniform: [-180, 180]}", whenAbsent: "to face the microphone", help: "where a directional talker faces: azimuth from the direction of the microphone, degrees (0 towards it, 180 away)"),
       ], example: "{rt60_s: {uniform: [0.2, 1.0]}, size_m: {uniform: [3, 12]}, distance_m: {uniform: [0.5, 4]}}",
       help: "a simulated shoe-box room per output (give room or rir)"),
     .mapping(
@@ -317,6 +342,10 @@ extension Reverb: RecipeEffect {
       meanings: [.same: "the input's length", .keepTail: "input plus the reverberant tail"],
       default: .same, example: "keep_tail", help: "how long the output is"),
     .flag("noise_in_room", help: "noise effects after this one are heard in the same room: convolved with an RIR from another point of it, the SNR measured at the microphone"),
+    .keyword(
+      "noise_field", Reverb.NoiseField.self,
+      meanings: [.point: "from another point of the room", .diffuse: "from everywhere: the room's late field, no direct sound (simulated rooms only)"],
+      default: .point, example: "diffuse", help: "with noise_in_room, how the noise is placed"),
   ]
 
   public static let example = "{room: {rt60_s: {uniform: [0.2, 1.0]}, size_m: {uniform: [3, 12]}}}"
@@ -341,12 +370,17 @@ extension Reverb: RecipeEffect {
     var source: ReverbSpec.Source?
     if let room = settings.mapping("room") {
       if let rt60 = room.number("rt60_s"), let size = room.number("size_m"),
-        let profile = room.keyword("wall_profile", as: WallMaterialProfile.self)
+        let profile = room.keyword("wall_profile", as: WallMaterialProfile.self),
+        let pattern = room.keyword("directivity", as: SourceDirectivity.Pattern.self)
       {
-        source = .room(
-          RoomSpec(
-            rt60Seconds: rt60, lengthM: size, widthM: room.number("width_m"), heightM: room.number("height_m"),
-            distanceM: room.number("distance_m"), profile: profile))
+        if room.isGiven("facing_deg") && pattern == .omni {
+          check.report(room.keyLocation("facing_deg"), room.field("facing_deg"), "an omnidirectional talker has no facing; give directivity: subcardioid or cardioid")
+        } else {
+          source = .room(
+            RoomSpec(
+              rt60Seconds: rt60, lengthM: size, widthM: room.number("width_m"), heightM: room.number("height_m"),
+              distanceM: room.number("distance_m"), profile: profile, directivity: pattern, facingDegrees: room.number("facing_deg")))
+        }
       }
     } else if let rir = settings.mapping("rir") {
       let folders = rir.given.filter { $0 == "index" || $0 == "dir" }
@@ -364,9 +398,20 @@ extension Reverb: RecipeEffect {
       }
     }
     guard let source, let level = settings.keyword("level", as: Reverb.LevelPolicy.self),
-      let length = settings.keyword("length", as: Reverb.LengthPolicy.self), let inRoom = settings.flag("noise_in_room")
+      let length = settings.keyword("length", as: Reverb.LengthPolicy.self), let inRoom = settings.flag("noise_in_room"),
+      let field = settings.keyword("noise_field", as: Reverb.NoiseField.self)
     else { return nil }
-    return ReverbSpec(source: source, level: level, length: length, noiseInRoom: inRoom)
+    if settings.isGiven("noise_field") && !inRoom {
+      check.report(settings.keyLocation("noise_field"), settings.field("noise_field"), "noise_field places the noise of noise_in_room; add 'noise_in_room: true'")
+      return nil
+    }
+    if field == .diffuse, case .rirs = source {
+      check.report(
+        settings.keyLocation("noise_field"), settings.field("noise_field"),
+        "a diffuse field needs a room model; with rir sets use noise_field: point (another RIR of the same room)")
+      return nil
+    }
+    return ReverbSpec(source: source, level: level, length: length, noiseInRoom: inRoom, noiseField: field)
   }
 
   public init(spec: ReverbSpec, environment: EffectEnvironment) throws {
@@ -375,7 +420,7 @@ extension Reverb: RecipeEffect {
     case .room(let room): source = .room(room)
     case .rirs(let folder, let split): source = .files(try RIRSet.load(folder, split: split))
     }
-    self.init(Settings(source: source, level: spec.level, length: spec.length, noiseInRoom: spec.noiseInRoom))
+    self.init(Settings(source: source, level: spec.level, length: spec.length, noiseInRoom: spec.noiseInRoom, noiseField: spec.noiseField))
   }
 }
 
@@ -391,8 +436,12 @@ public struct RoomContext: Sendable {
   public var impulse: Reverb.ImpulseResponse
 
   /// An impulse response from another point of the room to the microphone, drawn from `seed`,
-  /// and a description of that point.
+  /// and a description of that point; with `noise_field: diffuse`, the room's late field and
+  /// "diffuse".
   public func noiseImpulseResponse(seed: UInt64) throws -> (taps: [Float], source: String) {
+    if reverb.settings.noiseField == .diffuse, let taps = reverb.diffuseImpulseResponse(in: impulse, parameters: parameters, seed: seed) {
+      return (taps, "diffuse")
+    }
     var rng = UtteranceRNG(key: seed)
     return try reverb.noiseImpulseResponse(in: impulse, parameters: parameters, using: &rng)
   }

@@ -16,6 +16,10 @@ public struct RoomSynthOptions: Sendable {
   public var distanceM: NumberSpec?
   /// Wall absorption profile.
   public var profile: WallMaterialProfile = .flat
+  /// The talker's radiation pattern.
+  public var directivity: SourceDirectivity.Pattern = .omni
+  /// Where a directional talker faces, degrees from the direction of the microphone; nil faces it.
+  public var facingDegrees: NumberSpec?
   /// Sample rate, Hz.
   public var sampleRate = 16000
   /// Seed.
@@ -62,7 +66,7 @@ public struct RoomSynthResult: Sendable {
       ("direct_delay_s", .number((rir.directDelaySeconds * 1e6).rounded() / 1e6)),
       ("mixing_time_s", r(rir.mixingTimeSeconds)), ("image_sources", .number(Double(rir.imageCount))),
       ("tail_seed", .string(String(format: "%016llx", drawn.tailSeed))),
-    ]
+    ] + (drawn.directivity.map { [("directivity", .string($0.pattern.rawValue)), ("facing_deg", r(drawn.facingDegrees))] } ?? [])
   }
 }
 
@@ -77,11 +81,17 @@ public enum RoomJob {
       let room = try RT60Solver.room(lengthM: s.0, widthM: s.1, heightM: s.2, rt60Seconds: rt60, profile: o.profile)
       guard room.contains(src) else { throw RoomError.outside(what: "--source", point: src.text, room: room.sizeText) }
       guard room.contains(mic) else { throw RoomError.outside(what: "--mic", point: mic.text, room: room.sizeText) }
-      return DrawnRoom(rt60Seconds: rt60, room: room, source: src, mic: mic, tailSeed: rng.next(), profile: o.profile)
+      var d = DrawnRoom(rt60Seconds: rt60, room: room, source: src, mic: mic, tailSeed: rng.next(), profile: o.profile)
+      if o.directivity != .omni {
+        d.facingDegrees = o.facingDegrees?.draw(using: &rng) ?? 0
+        d.directivity = .facing(o.directivity, source: src, mic: mic, azimuthDegrees: d.facingDegrees)
+      }
+      return d
     }
     let spec = RoomSpec(
       rt60Seconds: o.rt60Seconds, lengthM: o.size.map { .constant($0.0) } ?? o.lengthM, widthM: o.size.map { .constant($0.1) },
-      heightM: o.size.map { .constant($0.2) }, distanceM: o.distanceM, profile: o.profile)
+      heightM: o.size.map { .constant($0.2) }, distanceM: o.distanceM, profile: o.profile,
+      directivity: o.directivity, facingDegrees: o.facingDegrees)
     var d = try RoomSampler.draw(spec, using: &rng)
     // A position given on its own is kept; the other one stays drawn.
     if let src = o.source {
@@ -92,6 +102,7 @@ public enum RoomJob {
       guard d.room.contains(mic) else { throw RoomError.outside(what: "--mic", point: mic.text, room: d.room.sizeText) }
       d.mic = mic
     }
+    if let dir = d.directivity { d.directivity = .facing(dir.pattern, source: d.source, mic: d.mic, azimuthDegrees: d.facingDegrees) }
     return d
   }
 
@@ -100,6 +111,7 @@ public enum RoomJob {
     let d = try draw(o, index: index)
     var options = RIRSynth.Options()
     options.alignDirect = !o.keepDelay
+    options.directivity = d.directivity
     let (room, rir, m) = try RIRSynth.renderMeetingRT60(
       lengthM: d.room.lengthM, widthM: d.room.widthM, heightM: d.room.heightM, rt60Seconds: d.rt60Seconds, profile: d.profile,
       source: d.source, mic: d.mic, sampleRate: o.sampleRate, seed: d.tailSeed, options: options)

@@ -2,7 +2,8 @@ import Foundation
 
 /// A synthesized room impulse response and what was used to make it.
 public struct SynthesizedRIR: Sendable {
-  /// The impulse response, scaled so that the direct sound has amplitude 1.
+  /// The impulse response, scaled so that an omnidirectional source's direct sound has
+  /// amplitude 1 (with a directivity, the direct sound has its pattern's gain towards the mic).
   public var samples: [Float]
   /// Sample rate, Hz.
   public var sampleRate: Int
@@ -38,7 +39,10 @@ public struct SynthesizedRIR: Sendable {
 ///   the same 4 ms), so the sparse gaps between the first reflections of large rooms are not
 ///   left empty.
 ///
-/// The output is scaled so the direct sound has amplitude 1. Length: until the slowest band has
+/// With a source directivity (``SourceDirectivity``), each image is weighted by the pattern's
+/// gain in the direction its ray left the source, and the tail by the pattern's diffuse-field gain.
+///
+/// The output is scaled so an omnidirectional source's direct sound has amplitude 1. Length: until the slowest band has
 /// decayed by 60 dB (its RT60 after the direct sound), unless a length is given. The same room,
 /// positions, rate and seed always give the same samples.
 public enum RIRSynth {
@@ -54,6 +58,8 @@ public enum RIRSynth {
     public var imagesOnly = false
     /// With `imagesOnly`, the propagation time up to which images are rendered, seconds.
     public var imageOnlyUntilSeconds = 0.05
+    /// How the source radiates; nil for omnidirectional.
+    public var directivity: SourceDirectivity? = nil
     /// Creates the default options.
     public init() {}
   }
@@ -104,7 +110,8 @@ public enum RIRSynth {
     var direct = [Double](repeating: 0, count: trainLength)
     var imageCount = 0
     let maxDistance = (tMix + fade) * c
-    ImageSources.forEach(source: source, mic: mic, room: room, maxDistanceM: maxDistance) { _, d, r in
+    let directivity = options.directivity.flatMap { $0.pattern == .omni ? nil : $0 }
+    ImageSources.forEach(source: source, mic: mic, room: room, maxDistanceM: maxDistance) { image, d, r in
       let t = d / c
       let weight: Double
       if t <= tMix {
@@ -116,7 +123,14 @@ public enum RIRSynth {
       }
       let pos = Double(pre) + t * rate - shift
       imageCount += 1
-      let base = weight * dDirect / d
+      var base = weight * dDirect / d
+      if let directivity {
+        // The ray leaves the real source in the image's direction with every axis it was
+        // mirrored in (an odd number of reflections on that axis) flipped back.
+        func sign(_ a: Int, _ b: Int) -> Double { (a + b) % 2 == 0 ? 1 : -1 }
+        base *= directivity.gain(
+          sign(r.0, r.1) * (mic.x - image.x), sign(r.2, r.3) * (mic.y - image.y), sign(r.4, r.5) * (mic.z - image.z))
+      }
       let order = r.0 + r.1 + r.2 + r.3 + r.4 + r.5
       if order == 0 {
         addImpulse(&direct, at: pos, amplitude: base)
@@ -150,7 +164,7 @@ public enum RIRSynth {
         let noise = (0..<count).map { _ in Float(rng.gaussian()) }
         // Expected energy per sample of the image train, relative to the direct sound's
         // amplitude 1/(4π d): (c / (4π V fs)) · (4π d)².
-        let level = (c / (4 * Double.pi * room.volume * rate)).squareRoot() * 4 * Double.pi * dDirect
+        let level = (c / (4 * Double.pi * room.volume * rate)).squareRoot() * 4 * Double.pi * dDirect * (directivity?.diffuseGain ?? 1)
         let bandNoise: [[Float]] = flat ? [noise] : splitBands(noise, bands: bands, sampleRate: fs)
         let decayBands = flat ? [bands[0]] : bands
         for (k, b) in decayBands.enumerated() {

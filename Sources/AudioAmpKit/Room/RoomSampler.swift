@@ -14,9 +14,16 @@ public struct RoomSpec: Sendable, Equatable {
   public var distanceM: NumberSpec?
   /// How the walls' absorption varies with frequency.
   public var profile: WallMaterialProfile
+  /// The talker's radiation pattern.
+  public var directivity: SourceDirectivity.Pattern = .omni
+  /// Where the talker faces: azimuth from the direction of the microphone, degrees (0: towards
+  /// it); nil faces the microphone.
+  public var facingDegrees: NumberSpec? = nil
 
   /// Creates a spec.
-  public init(rt60Seconds: NumberSpec, lengthM: NumberSpec, widthM: NumberSpec? = nil, heightM: NumberSpec? = nil, distanceM: NumberSpec? = nil, profile: WallMaterialProfile = .flat) {
+  public init(rt60Seconds: NumberSpec, lengthM: NumberSpec, widthM: NumberSpec? = nil, heightM: NumberSpec? = nil, distanceM: NumberSpec? = nil, profile: WallMaterialProfile = .flat, directivity: SourceDirectivity.Pattern = .omni, facingDegrees: NumberSpec? = nil) {
+    self.directivity = directivity
+    self.facingDegrees = facingDegrees
     self.rt60Seconds = rt60Seconds
     self.lengthM = lengthM
     self.widthM = widthM
@@ -40,14 +47,19 @@ public struct DrawnRoom: Sendable, Equatable {
   public var tailSeed: UInt64
   /// The wall profile the absorption follows.
   public var profile: WallMaterialProfile = .flat
+  /// The talker's radiation pattern and facing; nil for omnidirectional.
+  public var directivity: SourceDirectivity? = nil
+  /// The facing drawn, degrees from the direction of the microphone.
+  public var facingDegrees: Double = 0
   /// Source–microphone distance, metres.
   public var distanceM: Double { source.distance(to: mic) }
 }
 
 /// Draws rooms and positions from an utterance's stream.
 ///
-/// Draw order is fixed (RT60, length, width, height, microphone, source, tail seed), so a given
-/// stream always gives the same room. Positions keep min(0.5 m, 20 % of the side) from every
+/// Draw order is fixed (RT60, length, width, height, microphone, source, tail seed, then the
+/// facing for a directional talker), so a given stream always gives the same room, and an
+/// omnidirectional spec draws exactly what it drew before directivity existed. Positions keep min(0.5 m, 20 % of the side) from every
 /// wall, so neither talker nor microphone sits in a wall.
 public enum RoomSampler {
   /// Draws a room for `spec`. Throws ``RoomError`` when the drawn RT60 cannot be reached in the
@@ -63,7 +75,12 @@ public enum RoomSampler {
     let room = try RT60Solver.room(lengthM: length, widthM: width, heightM: height, rt60Seconds: rt60, profile: spec.profile)
     let distance = spec.distanceM?.draw(using: &rng)
     let (source, mic) = try positions(in: room, distanceM: distance, using: &rng)
-    return DrawnRoom(rt60Seconds: rt60, room: room, source: source, mic: mic, tailSeed: rng.next(), profile: spec.profile)
+    var drawn = DrawnRoom(rt60Seconds: rt60, room: room, source: source, mic: mic, tailSeed: rng.next(), profile: spec.profile)
+    if spec.directivity != .omni {
+      drawn.facingDegrees = spec.facingDegrees?.draw(using: &rng) ?? 0
+      drawn.directivity = .facing(spec.directivity, source: source, mic: mic, azimuthDegrees: drawn.facingDegrees)
+    }
+    return drawn
   }
 
   /// Distance kept from the walls along an axis of length `side`.

@@ -34,7 +34,7 @@ import Testing
     ])
     #expect(messages("{room: {rt60_s: 9, size_m: 5, wall: flat}}") == [
       "x.yaml:2:29: effects[0].reverb.room.rt60_s: 9 is out of range; it must be from 0.05 to 5 s",
-      "x.yaml:2:43: effects[0].reverb.room.wall: unknown key; did you mean 'wall_profile'? Allowed: rt60_s, size_m, width_m, height_m, distance_m, wall_profile",
+      "x.yaml:2:43: effects[0].reverb.room.wall: unknown key; did you mean 'wall_profile'? Allowed: rt60_s, size_m, width_m, height_m, distance_m, wall_profile, directivity, facing_deg",
     ])
     #expect(messages("{room: {size_m: 5}}") == [
       "x.yaml:2:14: effects[0].reverb.room.rt60_s: missing; add it, e.g. 'rt60_s: {uniform: [0.2, 1.0]}' (allowed from 0.05 to 5 s)"
