@@ -1,6 +1,10 @@
 import Foundation
 
-@testable import AudioAmpKit
+#if DEBUG
+  @testable import AudioAmpKit
+#else
+  import AudioAmpKit
+#endif
 
 /// The fuzz targets: each takes one input (arbitrary bytes) and feeds it to one reader of
 /// untrusted data. A target must never crash, trap, hang or allocate without bound, whatever
@@ -96,6 +100,7 @@ enum FuzzTargets {
   /// Treats the bytes as a run's state: part 0 is `run.json`, part 1 `progress.json`, part 2
   /// the manifest journal; then opens the run the way a resumed `mix` does.
   static func resume(_ data: Data, _ dir: String) {
+    #if DEBUG
     let p = parts(data, 3)
     let out = dir + "/out"
     let recipe = dir + "/r.yaml"
@@ -114,6 +119,12 @@ enum FuzzTargets {
     _ = StateFile.read(paths.checkpoint).flatMap(Checkpoint.init(json:))
     let keepGoing = (p[0].first ?? 0) & 2 == 0
     _ = try? MixJob.openRun(paths, fingerprint: fp, overwrite: false, keepGoing: keepGoing, info: [])
+    #else
+    // The run state is opened through AudioAmpKit's internal API, which a release build (not
+    // compiled for testing) does not expose; scripts/fuzz.sh and the CI replay build in debug.
+    fputs("resume: this target needs a debug build of audioamp-fuzz (swift build --product audioamp-fuzz)\n", stderr)
+    exit(2)
+    #endif
   }
 
   /// Reads every entry of the corpus at `path` as format `format`.
