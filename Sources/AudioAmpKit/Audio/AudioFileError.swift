@@ -55,4 +55,12 @@ extension AudioFileError {
       return p
     }
   }
+
+  /// The message without its leading "path: ", for wrapping in an error that names the file
+  /// in its own words (a noise file, an impulse response).
+  public var reason: String {
+    if case .missing = self { return "no such file" }
+    let d = description
+    return d.hasPrefix(path + ": ") ? String(d.dropFirst(path.count + 2)) : d
+  }
 }
