@@ -302,18 +302,92 @@ import AudioAmpKit
     }
   }
 
-  @Test func unreadableAndUnwritablePathsAreNamed() throws {
-    guard getuid() != 0 else {
-      // root reads and writes everything; the permission checks cannot be exercised.
-      return
+  /// The command prefix that drops root to `nobody` (uid/gid 65534), so permission bits apply:
+  /// empty when not root, nil when root and neither setpriv nor runuser (util-linux) exists.
+  static let unprivileged: [String]? = {
+    guard getuid() == 0 else { return [] }
+    let fm = FileManager.default
+    if let t = ["/usr/bin/setpriv", "/bin/setpriv"].first(where: fm.isExecutableFile(atPath:)) {
+      return [t, "--reuid=65534", "--regid=65534", "--clear-groups"]
     }
+    if let t = ["/usr/sbin/runuser", "/sbin/runuser"].first(where: fm.isExecutableFile(atPath:)) {
+      return [t, "-u", "nobody", "--"]
+    }
+    return nil
+  }()
+
+  /// Runs `audioamp` as the unprivileged user (see `unprivileged`).
+  func runUnprivileged(_ args: [String]) throws -> (status: Int32, exited: Bool, stdout: String, stderr: String) {
+    let prefix = Self.unprivileged ?? []
+    guard let tool = prefix.first else { return try run(args) }
+    let tag = UUID().uuidString.prefix(8)
+    let out = NSTemporaryDirectory() + "audioamp-cli-\(tag).out", err = NSTemporaryDirectory() + "audioamp-cli-\(tag).err"
+    FileManager.default.createFile(atPath: out, contents: nil)
+    FileManager.default.createFile(atPath: err, contents: nil)
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: tool)
+    p.arguments = Array(prefix.dropFirst()) + [CLI.binary] + args
+    p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+    p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
+    try p.run()
+    p.waitUntilExit()
+    return (p.terminationStatus, p.terminationReason == .exit, read(out), read(err))
+  }
+
+  @Test(.enabled(if: RobustnessCLITests.unprivileged != nil, "root, and no setpriv or runuser to drop privileges"))
+  func unreadableAndUnwritablePathsAreNamed() throws {
+    // As root the child runs as nobody: the fixture's folders are root's 0755, which nobody may
+    // read but not write; outputs go below a 0777 folder; a file made unreadable gets mode 0.
     let fx = try Fixture()
-    let locked = fx.dir + "/locked"
-    try FileManager.default.createDirectory(atPath: locked, withIntermediateDirectories: true)
-    chmod(locked, 0o500)
-    defer { chmod(locked, 0o700) }
-    let r = try run(["mix", "--recipe", try lightRecipe(fx), "--input", fx.manifest, "--output", locked + "/out", "--quiet"])
-    #expect(r.status != 0 && r.stderr.contains(locked), "\(r.stderr)")
+    let fm = FileManager.default
+    let open = fx.dir + "/open"
+    try fm.createDirectory(atPath: open, withIntermediateDirectories: true)
+    chmod(open, 0o777)
+    let recipe = try lightRecipe(fx)
+    for p in [fx.dir, fx.dir + "/corpus", fx.dir + "/corpus/audio"] { chmod(p, 0o755) }
+    for p in [recipe, fx.manifest] + ["spk1-001", "spk2-001", "spk3-001"].map({ fx.dir + "/corpus/audio/\($0).wav" }) { chmod(p, 0o644) }
+    let ok = try runUnprivileged(["mix", "--recipe", recipe, "--input", fx.manifest, "--output", open + "/ok", "--quiet"])
+    #expect(ok.status == 0, "the unprivileged user cannot run the fixture at all: \(ok.stderr)")
+
+    // An input audio file it may not read: the run stops on that utterance, naming the file.
+    let audio = fx.dir + "/corpus/audio/spk2-001.wav"
+    chmod(audio, 0o000)
+    let a = try runUnprivileged(["mix", "--recipe", recipe, "--input", fx.manifest, "--output", open + "/a", "--quiet"])
+    #expect(a.exited && a.status == 1, "status \(a.status): \(a.stderr)")
+    #expect(a.stderr.contains("utterance 'spk2-001'") && a.stderr.contains("\(audio): permission denied") && a.stderr.contains("make it readable"), "\(a.stderr)")
+    let ak = try runUnprivileged(["mix", "--recipe", recipe, "--input", fx.manifest, "--output", open + "/ak", "--quiet", "--keep-going"])
+    #expect(ak.exited && ak.status == 3, "status \(ak.status): \(ak.stderr)")
+    let rows = failureRows(open + "/ak")
+    #expect(rows.map(\.id) == ["spk2-001"] && rows.first?.reason.contains("permission denied") == true, "\(rows)")
+    #expect(manifestByID(open + "/ak").count == 4)
+    chmod(audio, 0o644)
+
+    // A recipe it may not read.
+    chmod(recipe, 0o000)
+    let r = try runUnprivileged(["mix", "--recipe", recipe, "--input", fx.manifest, "--output", open + "/r", "--quiet"])
+    #expect(r.exited && r.status == 2, "status \(r.status): \(r.stderr)")
+    #expect(r.stderr.contains("\(recipe): cannot read recipe") && r.stderr.contains("readable (permissions)"), "\(r.stderr)")
+    chmod(recipe, 0o644)
+
+    // A corpus manifest it may not read.
+    chmod(fx.manifest, 0o000)
+    let m = try runUnprivileged(["mix", "--recipe", recipe, "--input", fx.manifest, "--output", open + "/m", "--quiet"])
+    #expect(m.exited && m.status == 1, "status \(m.status): \(m.stderr)")
+    #expect(m.stderr.contains("\(fx.manifest): cannot read (permission denied") && m.stderr.contains("make it readable"), "\(m.stderr)")
+    chmod(fx.manifest, 0o644)
+
+    // An output folder it may not create, and one that exists but it may not write into.
+    let locked = open + "/locked"
+    try fm.createDirectory(atPath: locked + "/out", withIntermediateDirectories: true)
+    chmod(locked, 0o555)
+    chmod(locked + "/out", 0o555)
+    defer { chmod(locked, 0o755) }
+    for output in [locked + "/new", locked + "/out"] {
+      let w = try runUnprivileged(["mix", "--recipe", recipe, "--input", fx.manifest, "--output", output, "--quiet"])
+      #expect(w.exited && w.status == 1, "\(output): status \(w.status): \(w.stderr)")
+      #expect(w.stderr.contains(output + ": ") && w.stderr.contains("choose a writable --output"), "\(w.stderr)")
+      #expect(!fm.fileExists(atPath: output + "/manifest.jsonl"))
+    }
   }
 
   /// A full output disk: a 192 KiB tmpfs (needs root and mount; skipped otherwise).
