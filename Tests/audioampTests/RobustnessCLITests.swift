@@ -110,6 +110,175 @@ import AudioAmpKit
     expectSame(reference, snapshot(fx.dir + "/out"), "resumed after \(signal)")
   }
 
+  /// The id in the first "utterance '...'" of a message.
+  func namedUtterance(_ message: String) -> String? {
+    guard let r = message.range(of: "utterance '") else { return nil }
+    return message[r.upperBound...].split(separator: "'", maxSplits: 1).first.map(String.init)
+  }
+
+  /// Manifest lines of `dir` by output id.
+  func manifestByID(_ dir: String) -> [String: JSONValue] {
+    var out: [String: JSONValue] = [:]
+    for line in ((try? String(contentsOfFile: dir + "/manifest.jsonl", encoding: .utf8)) ?? "").split(separator: "\n") {
+      if let v = try? JSONValue.parse(String(line)), let id = v["id"]?.stringValue { out[id] = v }
+    }
+    return out
+  }
+
+  /// The `field` of the first `effect` record of each output of `dir`, by output id.
+  func effectField(_ dir: String, effect: String, field: String) -> [String: String] {
+    manifestByID(dir).compactMapValues { line -> String? in
+      guard case .array(let fx) = line["effects"] ?? .null else { return nil }
+      return fx.first { $0["effect"]?.stringValue == effect }?[field]?.stringValue
+    }
+  }
+
+  /// failures.tsv of `dir` as (id, file, reason) rows.
+  func failureRows(_ dir: String) -> [(id: String, file: String, reason: String)] {
+    ((try? String(contentsOfFile: dir + "/failures.tsv", encoding: .utf8)) ?? "").split(separator: "\n").dropFirst().map {
+      let f = $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+      return (f[0], f.count > 1 ? f[1] : "", f.count > 2 ? f[2] : "")
+    }
+  }
+
+  /// Every output listed in `dir`'s manifest has the same manifest line and the same bytes as
+  /// in `reference` (a run that saw no missing file).
+  func expectWrittenMatch(_ dir: String, _ reference: String, _ label: String) {
+    let ref = manifestByID(reference)
+    for (id, line) in manifestByID(dir) {
+      #expect(ref[id]?.serialized == line.serialized, "\(label): manifest line of \(id) differs")
+      let rel = line["audio_filepath"]?.stringValue ?? "?"
+      #expect(FileManager.default.contents(atPath: dir + "/" + rel) == FileManager.default.contents(atPath: reference + "/" + rel), "\(label): \(rel) differs")
+    }
+  }
+
+  /// Starts `args` and returns once its manifest has its first lines (nil, with an issue
+  /// recorded, if the run ended first).
+  func startAndAwaitProgress(_ args: [String], output: String) throws -> (process: Process, out: String, err: String)? {
+    let p = try start(args)
+    let deadline = Date().addingTimeInterval(120)
+    while p.process.isRunning, Date() < deadline,
+      ((try? FileManager.default.attributesOfItem(atPath: output + "/manifest.jsonl"))?[.size] as? Int ?? 0) == 0
+    {
+      usleep(10_000)
+    }
+    guard p.process.isRunning else {
+      Issue.record("the run finished before its noise file could be removed; make the corpus bigger. \(read(p.err))")
+      return nil
+    }
+    return p
+  }
+
+  @Test func aNoiseFileDeletedMidRunIsNamedAndTheRunResumesExactly() throws {
+    let fx = try Fixture()
+    let input = try corpus(fx, count: 320)
+    var rng = UtteranceRNG(key: 17)
+    try SoundFile.writeWAV16((0..<16000 * 4).map { _ in Float(0.1 * rng.gaussian()) }, sampleRate: 16000, to: fx.dir + "/noise/hiss.wav")
+    let hiss = fx.dir + "/noise/hiss.wav", aside = fx.dir + "/hiss.wav.aside"
+    let recipe = fx.dir + "/noisy.yaml"
+    try "sample_rate: 16000\neffects:\n  - noise: {dir: \(fx.dir)/noise, snr_db: {uniform: [5, 20]}}\n  - gain: {db: {uniform: [-3, 3]}}\n"
+      .write(toFile: recipe, atomically: true, encoding: .utf8)
+    let args = ["mix", "--recipe", recipe, "--input", input, "--seed", "4", "--quiet", "--jobs", "1"]
+    let reference = fx.dir + "/reference"
+    let r = try run(args + ["--output", reference])
+    #expect(r.status == 0, "\(r.stderr)")
+    let noiseOf = effectField(reference, effect: "noise", field: "noise_file")
+    let usesHiss = Set(noiseOf.filter { $0.value == hiss }.map { String($0.key.dropLast(4)) })  // "__v0"
+    #expect(noiseOf.count == 320 && usesHiss.count > 40, "\(usesHiss.count) of \(noiseOf.count) use \(hiss)")
+
+    // Without --keep-going: the run stops at the first utterance that needs the file.
+    let out = fx.dir + "/out"
+    guard let p = try startAndAwaitProgress(args + ["--output", out], output: out) else { return }
+    try FileManager.default.moveItem(atPath: hiss, toPath: aside)
+    p.process.waitUntilExit()
+    let stderr = read(p.err)
+    #expect(p.process.terminationReason == .exit && p.process.terminationStatus == 1, "status \(p.process.terminationStatus): \(stderr)")
+    #expect(stderr.contains("noise file \(hiss) cannot be read (no such file)") && stderr.contains("Put it back"), "\(stderr)")
+    let named = namedUtterance(stderr)
+    #expect(named.map { usesHiss.contains($0) } == true, "the utterance named (\(named ?? "none")) does not use \(hiss): \(stderr)")
+    let progress = FileManager.default.contents(atPath: out + "/.audioamp/progress.json").map { String(decoding: $0, as: UTF8.self) } ?? ""
+    #expect(progress.contains("\"complete\":false"), "no checkpoint: \(progress)")
+    expectCompleteWAVs(out, "stopped at the missing noise file")
+    expectWrittenMatch(out, reference, "stopped at the missing noise file")
+
+    // Put back, the same command resumes and ends with what an uninterrupted run wrote.
+    try FileManager.default.moveItem(atPath: aside, toPath: hiss)
+    let resumed = try run(args + ["--output", out])
+    #expect(resumed.status == 0 && resumed.stdout.contains("resumed after"), "\(resumed.stdout) \(resumed.stderr)")
+    expectSame(snapshot(reference), snapshot(out), "resumed after the noise file came back")
+
+    // With --keep-going: the utterances that needed it are logged against it, the rest written.
+    let kept = fx.dir + "/kept"
+    guard let q = try startAndAwaitProgress(args + ["--output", kept, "--keep-going", "--jobs", "2"], output: kept) else { return }
+    try FileManager.default.moveItem(atPath: hiss, toPath: aside)
+    q.process.waitUntilExit()
+    #expect(q.process.terminationReason == .exit && q.process.terminationStatus == 3, "status \(q.process.terminationStatus): \(read(q.err))")
+    let rows = failureRows(kept)
+    #expect(!rows.isEmpty)
+    for row in rows {
+      #expect(usesHiss.contains(row.id), "\(row.id) failed but does not use \(hiss)")
+      #expect(row.file == hiss && row.reason.contains("noise file \(hiss) cannot be read"), "\(row)")
+    }
+    let written = Set(manifestByID(kept).keys.map { String($0.dropLast(4)) })
+    #expect(written.isDisjoint(with: rows.map(\.id)) && written.count + rows.count == 320, "\(written.count) written + \(rows.count) failed")
+    expectWrittenMatch(kept, reference, "--keep-going without the noise file")
+    try FileManager.default.moveItem(atPath: aside, toPath: hiss)
+  }
+
+  @Test func aMissingOrTruncatedImpulseResponseIsNamedAndTheRunResumesExactly() throws {
+    let fx = try Fixture()
+    let input = try corpus(fx, count: 30)
+    let rirs = fx.dir + "/rirs"
+    let synth = try run(["room", "synth", "--rt60", "{uniform: [0.2, 0.5]}", "--length", "{uniform: [3, 5]}", "--count", "4", "--seed", "2", "--out", rirs + "/"])
+    #expect(synth.status == 0, "\(synth.stderr)")
+    let recipe = fx.dir + "/far.yaml"
+    try "sample_rate: 16000\nvariants: 2\neffects:\n  - reverb: {rir: {index: \(rirs)}}\n  - gain: {db: {uniform: [-3, 3]}}\n"
+      .write(toFile: recipe, atomically: true, encoding: .utf8)
+    let args = ["mix", "--recipe", recipe, "--input", input, "--seed", "6", "--quiet", "--jobs", "2"]
+    let reference = fx.dir + "/reference"
+    let r = try run(args + ["--output", reference])
+    #expect(r.status == 0, "\(r.stderr)")
+    let rirOf = effectField(reference, effect: "reverb", field: "rir_file")
+    #expect(rirOf.count == 60, "\(rirOf.count) outputs name their RIR")
+    func sources(using name: String) -> Set<String> { Set(rirOf.filter { $0.value == name }.map { String($0.key.dropLast(4)) }) }
+
+    // Deleted after indexing: the run stops at the first utterance that draws it.
+    let gone = "rir-00001.wav", gonePath = rirs + "/" + gone
+    #expect(!sources(using: gone).isEmpty)
+    try FileManager.default.moveItem(atPath: gonePath, toPath: gonePath + ".aside")
+    let out = fx.dir + "/out"
+    let stopped = try run(args + ["--output", out])
+    #expect(stopped.exited && stopped.status == 1, "status \(stopped.status): \(stopped.stderr)")
+    #expect(stopped.stderr.contains("impulse response \(gonePath) cannot be read (no such file)"), "\(stopped.stderr)")
+    let named = namedUtterance(stopped.stderr)
+    #expect(named.map { sources(using: gone).contains($0) } == true, "named \(named ?? "none"): \(stopped.stderr)")
+    let progress = FileManager.default.contents(atPath: out + "/.audioamp/progress.json").map { String(decoding: $0, as: UTF8.self) } ?? ""
+    #expect(progress.contains("\"complete\":false"), "no checkpoint: \(progress)")
+    expectCompleteWAVs(out, "stopped at the missing RIR")
+    expectWrittenMatch(out, reference, "stopped at the missing RIR")
+    try FileManager.default.moveItem(atPath: gonePath + ".aside", toPath: gonePath)
+    let resumed = try run(args + ["--output", out])
+    #expect(resumed.status == 0 && resumed.stdout.contains("resumed after"), "\(resumed.stdout) \(resumed.stderr)")
+    expectSame(snapshot(reference), snapshot(out), "resumed after the RIR came back")
+
+    // Truncated (a copy cut short), with --keep-going: exactly its utterances are logged.
+    let cut = "rir-00002.wav", cutPath = rirs + "/" + cut
+    let whole = FileManager.default.contents(atPath: cutPath)!
+    #expect(!sources(using: cut).isEmpty)
+    try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: cutPath))
+    defer { try? whole.write(to: URL(fileURLWithPath: cutPath)) }
+    let kept = fx.dir + "/kept"
+    let k = try run(args + ["--output", kept, "--keep-going"])
+    #expect(k.exited && k.status == 3, "status \(k.status): \(k.stderr)")
+    let rows = failureRows(kept)
+    #expect(Set(rows.map(\.id)) == sources(using: cut), "failed: \(rows.map(\.id).sorted())")
+    for row in rows {
+      #expect(row.file == cutPath && row.reason.contains("impulse response \(cutPath) cannot be read (file is truncated"), "\(row)")
+    }
+    #expect(manifestByID(kept).count == 60 - 2 * rows.count)
+    expectWrittenMatch(kept, reference, "--keep-going with a truncated RIR")
+  }
+
   @Test func awkwardPathsWork() throws {
     // Spaces, quotes, a newline and non-ASCII in the corpus folder, file names and output.
     let fx = try Fixture()
@@ -133,18 +302,92 @@ import AudioAmpKit
     }
   }
 
-  @Test func unreadableAndUnwritablePathsAreNamed() throws {
-    guard getuid() != 0 else {
-      // root reads and writes everything; the permission checks cannot be exercised.
-      return
+  /// The command prefix that drops root to `nobody` (uid/gid 65534), so permission bits apply:
+  /// empty when not root, nil when root and neither setpriv nor runuser (util-linux) exists.
+  static let unprivileged: [String]? = {
+    guard getuid() == 0 else { return [] }
+    let fm = FileManager.default
+    if let t = ["/usr/bin/setpriv", "/bin/setpriv"].first(where: fm.isExecutableFile(atPath:)) {
+      return [t, "--reuid=65534", "--regid=65534", "--clear-groups"]
     }
+    if let t = ["/usr/sbin/runuser", "/sbin/runuser"].first(where: fm.isExecutableFile(atPath:)) {
+      return [t, "-u", "nobody", "--"]
+    }
+    return nil
+  }()
+
+  /// Runs `audioamp` as the unprivileged user (see `unprivileged`).
+  func runUnprivileged(_ args: [String]) throws -> (status: Int32, exited: Bool, stdout: String, stderr: String) {
+    let prefix = Self.unprivileged ?? []
+    guard let tool = prefix.first else { return try run(args) }
+    let tag = UUID().uuidString.prefix(8)
+    let out = NSTemporaryDirectory() + "audioamp-cli-\(tag).out", err = NSTemporaryDirectory() + "audioamp-cli-\(tag).err"
+    FileManager.default.createFile(atPath: out, contents: nil)
+    FileManager.default.createFile(atPath: err, contents: nil)
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: tool)
+    p.arguments = Array(prefix.dropFirst()) + [CLI.binary] + args
+    p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+    p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
+    try p.run()
+    p.waitUntilExit()
+    return (p.terminationStatus, p.terminationReason == .exit, read(out), read(err))
+  }
+
+  @Test(.enabled(if: RobustnessCLITests.unprivileged != nil, "root, and no setpriv or runuser to drop privileges"))
+  func unreadableAndUnwritablePathsAreNamed() throws {
+    // As root the child runs as nobody: the fixture's folders are root's 0755, which nobody may
+    // read but not write; outputs go below a 0777 folder; a file made unreadable gets mode 0.
     let fx = try Fixture()
-    let locked = fx.dir + "/locked"
-    try FileManager.default.createDirectory(atPath: locked, withIntermediateDirectories: true)
-    chmod(locked, 0o500)
-    defer { chmod(locked, 0o700) }
-    let r = try run(["mix", "--recipe", try lightRecipe(fx), "--input", fx.manifest, "--output", locked + "/out", "--quiet"])
-    #expect(r.status != 0 && r.stderr.contains(locked), "\(r.stderr)")
+    let fm = FileManager.default
+    let open = fx.dir + "/open"
+    try fm.createDirectory(atPath: open, withIntermediateDirectories: true)
+    chmod(open, 0o777)
+    let recipe = try lightRecipe(fx)
+    for p in [fx.dir, fx.dir + "/corpus", fx.dir + "/corpus/audio"] { chmod(p, 0o755) }
+    for p in [recipe, fx.manifest] + ["spk1-001", "spk2-001", "spk3-001"].map({ fx.dir + "/corpus/audio/\($0).wav" }) { chmod(p, 0o644) }
+    let ok = try runUnprivileged(["mix", "--recipe", recipe, "--input", fx.manifest, "--output", open + "/ok", "--quiet"])
+    #expect(ok.status == 0, "the unprivileged user cannot run the fixture at all: \(ok.stderr)")
+
+    // An input audio file it may not read: the run stops on that utterance, naming the file.
+    let audio = fx.dir + "/corpus/audio/spk2-001.wav"
+    chmod(audio, 0o000)
+    let a = try runUnprivileged(["mix", "--recipe", recipe, "--input", fx.manifest, "--output", open + "/a", "--quiet"])
+    #expect(a.exited && a.status == 1, "status \(a.status): \(a.stderr)")
+    #expect(a.stderr.contains("utterance 'spk2-001'") && a.stderr.contains("\(audio): permission denied") && a.stderr.contains("make it readable"), "\(a.stderr)")
+    let ak = try runUnprivileged(["mix", "--recipe", recipe, "--input", fx.manifest, "--output", open + "/ak", "--quiet", "--keep-going"])
+    #expect(ak.exited && ak.status == 3, "status \(ak.status): \(ak.stderr)")
+    let rows = failureRows(open + "/ak")
+    #expect(rows.map(\.id) == ["spk2-001"] && rows.first?.reason.contains("permission denied") == true, "\(rows)")
+    #expect(manifestByID(open + "/ak").count == 4)
+    chmod(audio, 0o644)
+
+    // A recipe it may not read.
+    chmod(recipe, 0o000)
+    let r = try runUnprivileged(["mix", "--recipe", recipe, "--input", fx.manifest, "--output", open + "/r", "--quiet"])
+    #expect(r.exited && r.status == 2, "status \(r.status): \(r.stderr)")
+    #expect(r.stderr.contains("\(recipe): cannot read recipe") && r.stderr.contains("readable (permissions)"), "\(r.stderr)")
+    chmod(recipe, 0o644)
+
+    // A corpus manifest it may not read.
+    chmod(fx.manifest, 0o000)
+    let m = try runUnprivileged(["mix", "--recipe", recipe, "--input", fx.manifest, "--output", open + "/m", "--quiet"])
+    #expect(m.exited && m.status == 1, "status \(m.status): \(m.stderr)")
+    #expect(m.stderr.contains("\(fx.manifest): cannot read (permission denied") && m.stderr.contains("make it readable"), "\(m.stderr)")
+    chmod(fx.manifest, 0o644)
+
+    // An output folder it may not create, and one that exists but it may not write into.
+    let locked = open + "/locked"
+    try fm.createDirectory(atPath: locked + "/out", withIntermediateDirectories: true)
+    chmod(locked, 0o555)
+    chmod(locked + "/out", 0o555)
+    defer { chmod(locked, 0o755) }
+    for output in [locked + "/new", locked + "/out"] {
+      let w = try runUnprivileged(["mix", "--recipe", recipe, "--input", fx.manifest, "--output", output, "--quiet"])
+      #expect(w.exited && w.status == 1, "\(output): status \(w.status): \(w.stderr)")
+      #expect(w.stderr.contains(output + ": ") && w.stderr.contains("choose a writable --output"), "\(w.stderr)")
+      #expect(!fm.fileExists(atPath: output + "/manifest.jsonl"))
+    }
   }
 
   /// A full output disk: a 192 KiB tmpfs (needs root and mount; skipped otherwise).

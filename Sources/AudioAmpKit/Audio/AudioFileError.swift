@@ -1,9 +1,13 @@
+import Foundation
+
 /// Failures reading or writing audio files, each with a message a person can act on.
 public enum AudioFileError: Error, Sendable, CustomStringConvertible, Equatable {
   /// The file does not exist.
   case missing(path: String)
   /// libsndfile could not open the file (not audio, unknown format, corrupt header).
   case cannotOpen(path: String, reason: String)
+  /// The file exists but the user running audioamp may not read it (permission bits, ACL).
+  case permissionDenied(path: String)
   /// The file's data stops before the length its header declares.
   case truncated(path: String, expectedFrames: Int, readFrames: Int)
   /// The file holds no samples.
@@ -24,6 +28,8 @@ public enum AudioFileError: Error, Sendable, CustomStringConvertible, Equatable 
       return "\(path): no such file; check the path (relative paths resolve against the manifest's folder)"
     case .cannotOpen(let path, let reason):
       return "\(path): cannot be read as audio (\(reason)); check that it is a complete WAV, FLAC, OGG, Opus or MP3 file"
+    case .permissionDenied(let path):
+      return "\(path): permission denied: the user running audioamp (uid \(getuid())) may not read this file; make it readable (e.g. chmod a+r, and a+x on its folders) or run as a user who can read it"
     case .truncated(let path, let expected, let got):
       return "\(path): file is truncated: its header declares \(expected) frames but only \(got) could be read; re-copy or re-encode the file"
     case .empty(path: let path):
@@ -50,9 +56,17 @@ extension AudioFileError {
   /// The file concerned.
   public var path: String {
     switch self {
-    case .missing(let p), .cannotOpen(let p, _), .truncated(let p, _, _), .empty(let p), .readFailed(let p, _),
+    case .missing(let p), .cannotOpen(let p, _), .permissionDenied(let p), .truncated(let p, _, _), .empty(let p), .readFailed(let p, _),
       .writeFailed(let p, _), .badRange(let p, _), .diskFull(let p):
       return p
     }
+  }
+
+  /// The message without its leading "path: ", for wrapping in an error that names the file
+  /// in its own words (a noise file, an impulse response).
+  public var reason: String {
+    if case .missing = self { return "no such file" }
+    let d = description
+    return d.hasPrefix(path + ": ") ? String(d.dropFirst(path.count + 2)) : d
   }
 }

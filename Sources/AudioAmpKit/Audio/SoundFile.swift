@@ -75,6 +75,8 @@ public final class SoundFile {
     }
     var sfinfo = SF_INFO()
     guard let h = sf_open(path, Int32(SFM_READ), &sfinfo) else {
+      // libsndfile reports this as "System error : Permission denied.", which reads like a damaged file.
+      if access(path, R_OK) != 0 && errno == EACCES { throw AudioFileError.permissionDenied(path: path) }
       throw AudioFileError.cannotOpen(path: path, reason: String(cString: sf_strerror(nil)))
     }
     handle = h

@@ -29,7 +29,7 @@ final class CSVReader {
 
   init(path: String) throws {
     guard let h = FileHandle(forReadingAtPath: path) else {
-      throw CorpusError.unreadable(path: path, reason: "cannot open for reading")
+      throw CorpusError.cannotOpen(path)
     }
     handle = h
   }

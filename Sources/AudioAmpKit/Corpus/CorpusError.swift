@@ -1,3 +1,5 @@
+import Foundation
+
 /// Problems with a corpus: its layout, one of its entries, or the output folder.
 public enum CorpusError: Error, Sendable, CustomStringConvertible, Equatable {
   /// The input path does not exist or is not a recognised corpus.
@@ -30,5 +32,18 @@ public enum CorpusError: Error, Sendable, CustomStringConvertible, Equatable {
       return "\(origin): utterance id '\(id)' appears again (first at \(first)); ids must be unique because outputs are named after them"
     case .badOutput(let path, let detail): return "\(path): \(detail)"
     }
+  }
+}
+
+extension CorpusError {
+  /// The error for a corpus file that `open` refused, saying why when the reason is
+  /// permissions (the commonest cause once the path is known to exist).
+  static func cannotOpen(_ path: String) -> CorpusError {
+    if access(path, R_OK) != 0 && errno == EACCES {
+      return .unreadable(
+        path: path,
+        reason: "permission denied: the user running audioamp (uid \(getuid())) may not read it; make it readable (e.g. chmod a+r, and a+x on its folders) or run as a user who can")
+    }
+    return .unreadable(path: path, reason: "cannot open for reading; check that it is a readable file")
   }
 }

@@ -227,7 +227,7 @@ final class LineReader: Sequence, IteratorProtocol {
 
   init(path: String) throws {
     guard let h = FileHandle(forReadingAtPath: path) else {
-      throw CorpusError.unreadable(path: path, reason: "cannot open for reading")
+      throw CorpusError.cannotOpen(path)
     }
     handle = h
   }

@@ -100,7 +100,7 @@ public struct PlainFolderReader: CorpusReader {
             ))
         }
         guard let data = FileManager.default.contents(atPath: origin) else {
-          return .failure(.unreadable(path: origin, reason: "cannot open for reading"))
+          return .failure(.cannotOpen(origin))
         }
         guard let text = String(data: Self.droppingOneNewline(data), encoding: .utf8) else {
           return .failure(

@@ -75,6 +75,12 @@ public enum EffectError: Error, Sendable, CustomStringConvertible, Equatable {
   case emptyNoise(file: String)
   /// A parameter is outside what the effect can do (caught by recipe validation normally).
   case badParameter(effect: String, detail: String)
+  /// A noise file listed when the run started can no longer be read (deleted, moved,
+  /// truncated or replaced since). `detail` says what is wrong with it.
+  case unreadableNoise(path: String, detail: String)
+  /// An impulse-response file of a `rir:` set can no longer be read, or never could be (an
+  /// index lists it but it is missing, truncated or not audio).
+  case unreadableRIR(path: String, detail: String)
 
   public var description: String {
     switch self {
@@ -88,6 +94,18 @@ public enum EffectError: Error, Sendable, CustomStringConvertible, Equatable {
       return "noise file \(file) holds no audio; remove it from the noise folder or index"
     case .badParameter(let effect, let detail):
       return "\(effect): \(detail)"
+    case .unreadableNoise(let path, let detail):
+      return "noise file \(path) cannot be read (\(detail)); it was listed when the run started and has been deleted, moved or changed since. Put it back and run the same command again (a stopped run resumes at this utterance), or remove it from the noise folder or index and start a new run"
+    case .unreadableRIR(let path, let detail):
+      return "impulse response \(path) cannot be read (\(detail)). Put the file back and run the same command again (a stopped run resumes at this utterance), or remove it from the RIR folder or its index.tsv and start a new run"
+    }
+  }
+
+  /// The noise or impulse-response file the error is about, when it is about one.
+  public var file: String? {
+    switch self {
+    case .silentNoise(let f, _), .emptyNoise(let f), .unreadableNoise(let f, _), .unreadableRIR(let f, _): return f
+    case .silentUtterance, .emptyUtterance, .badParameter: return nil
     }
   }
 }

@@ -144,7 +144,7 @@ public struct Reverb: Effect {
         source: d.source, mic: d.mic, sampleRate: p.sampleRate, seed: d.tailSeed, options: options)
       return ImpulseResponse(taps: rir.samples, directSample: 0, removedDelaySeconds: rir.directDelaySeconds, measured: m, room: room)
     case .file(let f, let channel):
-      var h = try RIRSet.read(f, channel: channel, sampleRate: p.sampleRate)
+      var h = try Self.readRIR(f, channel: channel, sampleRate: p.sampleRate)
       let m: RIRMeasurement
       do { m = try RIRMeasure.measure(h, sampleRate: p.sampleRate) } catch {
         throw EffectError.badParameter(effect: Self.name, detail: "RIR \(f.name) channel \(channel): \(error); remove it from the set")
@@ -152,6 +152,16 @@ public struct Reverb: Effect {
       let end = min(h.count, Int((m.truncationSeconds * Double(p.sampleRate)).rounded()))
       if end > m.directSample { h = Array(h[..<end]) }
       return ImpulseResponse(taps: h, directSample: m.directSample, removedDelaySeconds: Double(m.directSample) / Double(p.sampleRate), measured: m, room: nil)
+    }
+  }
+
+  /// Reads one RIR of the set; a file gone, truncated or unreadable since the set was listed
+  /// becomes ``EffectError/unreadableRIR(path:detail:)``, reported against the utterance.
+  static func readRIR(_ f: RIRFile, channel: Int, sampleRate: Int) throws -> [Float] {
+    do {
+      return try RIRSet.read(f, channel: channel, sampleRate: sampleRate)
+    } catch let e as AudioFileError {
+      throw EffectError.unreadableRIR(path: f.path, detail: e.reason)
     }
   }
 
@@ -248,11 +258,11 @@ extension Reverb {
       if !same.isEmpty {
         let g = same[rng.index(below: same.count)]
         let ch = g.channels > 1 ? rng.index(below: g.channels) : 0
-        return (try RIRSet.read(g, channel: ch, sampleRate: p.sampleRate), "\(g.name)#\(ch)")
+        return (try Self.readRIR(g, channel: ch, sampleRate: p.sampleRate), "\(g.name)#\(ch)")
       }
       if f.channels > 1 {
         let ch = (channel + 1 + rng.index(below: f.channels - 1)) % f.channels
-        return (try RIRSet.read(f, channel: ch, sampleRate: p.sampleRate), "\(f.name)#\(ch)")
+        return (try Self.readRIR(f, channel: ch, sampleRate: p.sampleRate), "\(f.name)#\(ch)")
       }
       return (ir.taps, f.name)
     }

@@ -95,6 +95,10 @@ public enum RIRSet {
       x += chunk
     }
     guard !x.isEmpty else { throw AudioFileError.empty(path: file.path) }
+    // A compressed file cut short decodes fewer frames than its header promises.
+    if x.count < f.info.frames {
+      throw AudioFileError.truncated(path: file.path, expectedFrames: f.info.frames, readFrames: x.count)
+    }
     return try SampleRateConverter.convert(x, from: f.info.sampleRate, to: sampleRate)
   }
 }

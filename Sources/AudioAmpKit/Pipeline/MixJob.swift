@@ -544,9 +544,7 @@ struct Renderer: Sendable {
       f.stopsTheRun = true
       return .failure(f)
     } catch let e as EffectError {
-      let file: String
-      if case .silentNoise(let f, _) = e { file = f } else if case .emptyNoise(let f) = e { file = f } else { file = u.audioPath }
-      return .failure(UtteranceFailure(id: u.id, file: file, reason: e.description))
+      return .failure(UtteranceFailure(id: u.id, file: e.file ?? u.audioPath, reason: e.description))
     } catch {
       return .failure(UtteranceFailure(id: u.id, file: u.audioPath, reason: "\(error)"))
     }
