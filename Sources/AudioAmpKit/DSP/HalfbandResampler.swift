@@ -80,18 +80,7 @@ public enum HalfbandResampler {
             // each other (one accumulator is latency-bound), and each lane still sums its taps
             // in the same order, so the result is bit-identical to the one-block loop.
             while m + 32 <= outCount {
-              var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>(), acc2 = SIMD8<Float>(), acc3 = SIMD8<Float>()
-              var a = UnsafeRawPointer(o + (m - 1))
-              var b = UnsafeRawPointer(o + m)
-              for l in 0..<k {
-                let cl = c[l]
-                acc0 += cl * (a.loadUnaligned(as: SIMD8<Float>.self) + b.loadUnaligned(as: SIMD8<Float>.self))
-                acc1 += cl * (a.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self) + b.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self))
-                acc2 += cl * (a.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self) + b.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self))
-                acc3 += cl * (a.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self) + b.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self))
-                a -= 4
-                b += 4
-              }
+              let (acc0, acc1, acc2, acc3) = symmetricBlock32(UnsafeRawPointer(o + (m - 1)), UnsafeRawPointer(o + m), c, k)
               for j in 0..<8 {
                 yp[m + j] = 0.5 * xp[2 * (m + j)] + acc0[j]
                 yp[m + 8 + j] = 0.5 * xp[2 * (m + 8 + j)] + acc1[j]
@@ -126,6 +115,27 @@ public enum HalfbandResampler {
     return y
   }
 
+  /// 32 outputs of the symmetric filter Σₗ cₗ·(a[−l] + b[l]), in four independent SIMD8
+  /// accumulators (one is latency-bound); `a` steps back and `b` forward one sample per tap, and
+  /// each lane sums its taps in order, so the result equals the one-block loop bit for bit.
+  @inline(__always)
+  static func symmetricBlock32(_ a0: UnsafeRawPointer, _ b0: UnsafeRawPointer, _ c: UnsafePointer<Float>, _ k: Int)
+    -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)
+  {
+    var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>(), acc2 = SIMD8<Float>(), acc3 = SIMD8<Float>()
+    var a = a0, b = b0
+    for l in 0..<k {
+      let cl = c[l]
+      acc0 += cl * (a.loadUnaligned(as: SIMD8<Float>.self) + b.loadUnaligned(as: SIMD8<Float>.self))
+      acc1 += cl * (a.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self) + b.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self))
+      acc2 += cl * (a.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self) + b.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self))
+      acc3 += cl * (a.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self) + b.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self))
+      a -= 4
+      b += 4
+    }
+    return (acc0, acc1, acc2, acc3)
+  }
+
   /// Doubles the sample rate of `x` (e.g. 8 kHz to 16 kHz).
   ///
   /// - Returns: exactly `2 · x.count` samples: y[2m] = x[m] and
@@ -150,18 +160,7 @@ public enum HalfbandResampler {
           var m = 0
           // 32 outputs per pass, as in decimate (independent accumulators, same per-lane order).
           while m + 32 <= n {
-            var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>(), acc2 = SIMD8<Float>(), acc3 = SIMD8<Float>()
-            var a = UnsafeRawPointer(p + m)
-            var b = UnsafeRawPointer(p + (m + 1))
-            for l in 0..<k {
-              let cl = c[l]
-              acc0 += cl * (a.loadUnaligned(as: SIMD8<Float>.self) + b.loadUnaligned(as: SIMD8<Float>.self))
-              acc1 += cl * (a.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self) + b.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self))
-              acc2 += cl * (a.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self) + b.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self))
-              acc3 += cl * (a.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self) + b.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self))
-              a -= 4
-              b += 4
-            }
+            let (acc0, acc1, acc2, acc3) = symmetricBlock32(UnsafeRawPointer(p + m), UnsafeRawPointer(p + (m + 1)), c, k)
             UnsafeMutableRawPointer(mp.baseAddress! + m).storeBytes(of: acc0, as: SIMD8<Float>.self)
             UnsafeMutableRawPointer(mp.baseAddress! + m + 8).storeBytes(of: acc1, as: SIMD8<Float>.self)
             UnsafeMutableRawPointer(mp.baseAddress! + m + 16).storeBytes(of: acc2, as: SIMD8<Float>.self)
