@@ -36,6 +36,12 @@ public enum PythonTool {
     }
   }
 
+  /// The full path of `program` on PATH (sox, ffmpeg, ...), or nil.
+  public static func executable(_ program: String) -> String? {
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    return path.split(separator: ":").map { "\($0)/\(program)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+  }
+
   /// Runs the interpreter (or any program) with `arguments`; stdout and stderr are captured
   /// through files, so a chatty child can never block on a full pipe.
   public static func run(_ program: String, _ arguments: [String], cwd: String? = nil)

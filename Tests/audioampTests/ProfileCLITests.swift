@@ -85,7 +85,7 @@ import Testing
   /// Codec family on files coded by sox (libopencore-amrnb through sox's own chain, sox's
   /// G.711 μ-law), not by the codec effect: corpus speech with traffic at 5–15 dB, written at
   /// 8 kHz. AMR-NB at 12.2 and at 4.75 kbit/s must read `amr`, μ-law `telephone`.
-  @Test(.enabled(if: ProfileCLITests.which("sox") != nil))
+  @Test(.enabled(if: PythonTool.executable("sox") != nil))
   func codecFamilyOfSoxCodedFiles() throws {
     let fx = try Fixture()
     try """
@@ -107,14 +107,9 @@ import Testing
       try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
       for w in wavs {
         let coded = fx.dir + "/coded." + ext
-        for argv in [["sox", fx.dir + "/noisy/audio/" + w, "-r", "8000"] + args + [coded], ["sox", coded, "-e", "signed", "-b", "16", folder + "/" + w]] {
-          let p = Process()
-          p.executableURL = URL(fileURLWithPath: Self.which("sox")!)
-          p.arguments = Array(argv.dropFirst())
-          p.standardError = FileHandle.nullDevice
-          try p.run()
-          p.waitUntilExit()
-          #expect(p.terminationStatus == 0, "\(argv)")
+        for argv in [[fx.dir + "/noisy/audio/" + w, "-r", "8000"] + args + [coded], [coded, "-e", "signed", "-b", "16", folder + "/" + w]] {
+          let r = try PythonTool.run(PythonTool.executable("sox")!, argv)
+          #expect(r.status == 0, "sox \(argv): \(r.stderr)")
         }
       }
       #expect(try CLI.run(["profile", folder, "--out", folder + ".json"]).status == 0)
@@ -126,13 +121,6 @@ import Testing
     #expect(families[2].allSatisfy { $0 == .telephone }, "μ-law: \(families[2])")
   }
 
-  static func which(_ program: String) -> String? {
-    for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-      let c = "\(dir)/\(program)"
-      if FileManager.default.isExecutableFile(atPath: c) { return c }
-    }
-    return nil
-  }
 
   static let roomScript = #"""
 import sys, os, numpy as np, soundfile as sf, pyroomacoustics as pra, scipy.signal as ss

@@ -176,13 +176,8 @@ extension ChannelSignature {
   /// (which straddle two subframes), so misaligned or non-GSM audio reads near 0.
   static func latticeScore(_ x: [Float], sampleRate: Int) -> Double {
     guard sampleRate % 8000 == 0 else { return 0 }
-    let step = sampleRate / 8000
     var best = -1.0
-    for phase in 0..<step {
-      var y: [Double] = []
-      y.reserveCapacity(x.count / step + 1)
-      var i = phase
-      while i < x.count { y.append(Double(x[i])); i += step }
+    for y in phases8k(x, sampleRate: sampleRate) {
       best = max(best, latticeScore8k(y))
     }
     return max(best, 0)
@@ -212,6 +207,20 @@ extension ChannelSignature {
       if s > bestAligned { bestAligned = s; bestShifted = score(offset: (o + 20) % 40) }
     }
     return bestAligned - bestShifted
+  }
+
+  /// `x` (at a multiple of 8 kHz) decimated to 8 kHz by taking every (rate/8000)-th sample, once
+  /// per starting phase: the codec chain's own 8 kHz samples survive band-limited interpolation
+  /// on one of them.
+  static func phases8k(_ x: [Float], sampleRate: Int) -> [[Double]] {
+    let step = sampleRate / 8000
+    return (0..<step).map { phase in
+      var y: [Double] = []
+      y.reserveCapacity(x.count / step + 1)
+      var i = phase
+      while i < x.count { y.append(Double(x[i])); i += step }
+      return y
+    }
   }
 
   /// The LPC residual of 8 kHz audio: order `order`, autocorrelation method over a 240-sample
@@ -270,11 +279,7 @@ extension ChannelSignature {
     guard sampleRate % 8000 == 0 else { return 0 }
     let step = sampleRate / 8000
     var best = 0.0
-    for phase in 0..<step {
-      var y: [Double] = []
-      y.reserveCapacity(x.count / step + 1)
-      var i = phase
-      while i < x.count { y.append(Double(x[i])); i += step }
+    for y in phases8k(x, sampleRate: sampleRate) {
       guard y.count >= 4 * 160 else { return 0 }
       let e = lpcResidual8k(y, order: 10)
       var blocks: [(energy: Double, share: Double)] = []
