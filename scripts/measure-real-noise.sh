@@ -119,8 +119,8 @@ for row in "${clips[@]}"; do
   wav="$out/wav/$cat/$name.wav"
   tmp="$out/wav/$cat/.$name.tmp.wav"
   # Channels are averaged; sox's resampler band-limits at 8 kHz. Float in between, so that
-  # resampling overshoot on a full-scale source cannot clip before the level is set.
-  sox "$dir/$path" -b 32 -e floating-point "$tmp" channels 1 rate 16000
+  # resampling overshoot on a full-scale source cannot clip (12 dB of headroom first).
+  sox "$dir/$path" -b 32 -e floating-point "$tmp" channels 1 gain -12 rate 16000
   rms=$(sox "$tmp" -n stat 2>&1 | awk '/RMS +amplitude/ {print $3}')
   gain=$(python3 -c "import math; print(f'{-26 - 20 * math.log10($rms):.3f}')")
   sox "$tmp" "$wav" gain "$gain"
