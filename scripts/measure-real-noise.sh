@@ -8,7 +8,7 @@
 #
 # Needs the network (apt mirrors), apt-get, dpkg-deb, sox, sha256sum and python3; it is not
 # part of CI or the tests. Run from anywhere inside the repository. It downloads the exact
-# package versions listed below (about 1.6 GB, mostly redeclipse-data and supertuxkart-data)
+# package versions listed below (about 3 GB, mostly 0ad-data, redeclipse-data and supertuxkart-data)
 # into OUT_DIR/debs, extracts only the listed files, checks each file's sha256, converts it to
 # 16 kHz mono 16-bit WAV at -26 dBFS RMS (so pooled category figures are not dominated by
 # the loudest clip), and writes:
@@ -30,6 +30,7 @@ forbidden_exact=(lincity-ng-data openttd-opensfx simutrans-pak64 sound-theme-fre
 forbidden_prefix=(asterisk-core-sounds-)
 
 # category|name|package|version|path inside the package|sha256 of that file
+# A path ZIP!MEMBER names a member of a zip archive inside the package (0ad-data).
 # Categories: traffic and crowd are accepted references; phone-proxy is the nearest thing
 # to line noise found (radio static, not a telephone line); rejected clips are measured
 # only to show why they were set aside (see REAL-REFERENCES.md) and are in no median.
@@ -40,6 +41,10 @@ clips=(
   "traffic|scratch-car-passing|scratch|1.4.0.6~dfsg1-6.1|usr/share/scratch/Media/Sounds/Effects/CarPassing.wav|74ba26ab7138045155b9abaf2e0dc92f6994e92803fadebb915ecb19a226779c"
   "traffic|scratch-motorcycle-passing|scratch|1.4.0.6~dfsg1-6.1|usr/share/scratch/Media/Sounds/Effects/MotorcyclePassing.wav|dd7cd3d307f25332f60f6e9f703212b11fd839442345798843212ae916b8a6d8"
   "crowd|stk-lenautile-restaurant|supertuxkart-data|1.4+dfsg-2|usr/share/games/supertuxkart/data/sfx/lenautile_restaurant.ogg|ebd48a31d4db5288b096113fc1e6eb79514d60950273d421c8f70f1aa78f98d2"
+  "crowd|0ad-amb-trade-10|0ad-data|0.0.26-1|usr/share/games/0ad/mods/public/public.zip!audio/ambient/building/amb_trade_10.ogg|fccdb61ff8f412cc36eedbff096f00ec952b184838e0401afcf3fe03011624f7"
+  "crowd|0ad-amb-trade-11|0ad-data|0.0.26-1|usr/share/games/0ad/mods/public/public.zip!audio/ambient/building/amb_trade_11.ogg|ea5a446489d5852ea7891df91a61f054459554a8060567ffca69aa6a0f41f219"
+  "crowd|0ad-amb-trade-12|0ad-data|0.0.26-1|usr/share/games/0ad/mods/public/public.zip!audio/ambient/building/amb_trade_12.ogg|df370d2896dc6e0e056824f5261aff823c90690955e470a50b4ac0aa9c377575"
+  "crowd|0ad-amb-trade-13|0ad-data|0.0.26-1|usr/share/games/0ad/mods/public/public.zip!audio/ambient/building/amb_trade_13.ogg|36b10e612ec9083042ab00ee37987b5516f617588e94dab7e721a76deda4326d"
   "crowd|scratch-party-noise|scratch|1.4.0.6~dfsg1-6.1|usr/share/scratch/Media/Sounds/Human/PartyNoise.wav|c87c91db6e1660aca773cdbbed7551e75a583f60f0ef524d2845f50108282c79"
   "phone-proxy|stk-static-radio|supertuxkart-data|1.4+dfsg-2|usr/share/games/supertuxkart/data/sfx/static-radio.ogg|7ca4b931f319b25bf317cddde5b4de9d8655905314271321100e1264d977a985"
   "rejected|torcs-road-ride|torcs-data|1.3.7+dfsg-5|usr/share/games/torcs/data/sound/road-ride.wav|510201754af75ba9325fcfb3ca167d1434ec54a93ead1f7baa4baa0b64f53494"
@@ -55,7 +60,7 @@ is_forbidden() {
   return 1
 }
 
-for tool in apt-get apt-cache dpkg-deb sox sha256sum python3; do
+for tool in apt-get apt-cache dpkg-deb sox sha256sum python3 unzip; do
   command -v "$tool" >/dev/null || { echo "error: $tool not found" >&2; exit 1; }
 done
 
@@ -107,10 +112,17 @@ for row in "${clips[@]}"; do
   deb=$(ls "$out/debs/${pkg}_"*.deb | head -1)
   dir="$out/src/$pkg"
   mkdir -p "$dir"
-  if [[ ! -f $dir/$path ]]; then
-    dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dir" "./$path"
+  archive=${path%%!*}
+  if [[ ! -f $dir/$archive ]]; then
+    dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dir" "./$archive"
   fi
-  got=$(sha256sum "$dir/$path" | cut -c1-64)
+  src="$dir/$archive"
+  if [[ $path == *!* ]]; then
+    member=${path#*!}
+    src="$dir/zip/$member"
+    [[ -f $src ]] || unzip -q -o "$dir/$archive" "$member" -d "$dir/zip"
+  fi
+  got=$(sha256sum "$src" | cut -c1-64)
   if [[ $got != "$sha" ]]; then
     echo "error: $pkg $ver $path has sha256 $got, want $sha" >&2
     exit 1
@@ -120,7 +132,7 @@ for row in "${clips[@]}"; do
   tmp="$out/wav/$cat/.$name.tmp.wav"
   # Channels are averaged; sox's resampler band-limits at 8 kHz. Float in between, so that
   # resampling overshoot on a full-scale source cannot clip (12 dB of headroom first).
-  sox "$dir/$path" -b 32 -e floating-point "$tmp" channels 1 gain -12 rate 16000
+  sox "$src" -b 32 -e floating-point "$tmp" channels 1 gain -12 rate 16000
   rms=$(sox "$tmp" -n stat 2>&1 | awk '/RMS +amplitude/ {print $3}')
   gain=$(python3 -c "import math; print(f'{-26 - 20 * math.log10($rms):.3f}')")
   sox "$tmp" "$wav" gain "$gain"
