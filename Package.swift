@@ -41,10 +41,12 @@ let package = Package(
     .systemLibrary(
       name: "CEspeakNG", pkgConfig: "espeak-ng",
       providers: [.apt(["libespeak-ng-dev"]), .brew(["espeak-ng"])]),
+    // Resampler inner loops in C: baseline x86-64 and AVX in one binary, same bits (see its header).
+    .target(name: "CKernels"),
     .target(
       name: "AudioAmpKit",
       dependencies: [
-        "CFFTW3", "CSampleRate", "CSndFile", "CZlib", "CArchive", "COpus", "CGSM", "COpenCoreAMR", "CEspeakNG", "Yams",
+        "CKernels", "CFFTW3", "CSampleRate", "CSndFile", "CZlib", "CArchive", "COpus", "CGSM", "COpenCoreAMR", "CEspeakNG", "Yams",
       ]),
     .executableTarget(
       name: "audioamp",
@@ -61,7 +63,7 @@ let package = Package(
     .executableTarget(name: "audioamp-fuzz", dependencies: ["AudioAmpKit"]),
     // Test helpers shared by both suites (finding the Python peer tools, running them).
     .target(name: "AudioAmpTestSupport", path: "Tests/Support"),
-    .testTarget(name: "AudioAmpKitTests", dependencies: ["AudioAmpKit", "CSampleRate", "AudioAmpTestSupport"]),
+    .testTarget(name: "AudioAmpKitTests", dependencies: ["AudioAmpKit", "CKernels", "CSampleRate", "AudioAmpTestSupport"]),
     .testTarget(name: "audioampTests", dependencies: ["AudioAmpKit", "AudioAmpTestSupport"]),
   ],
   swiftLanguageModes: [.v5]

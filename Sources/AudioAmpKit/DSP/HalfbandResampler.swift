@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Exact 2:1 decimation and 1:2 interpolation with a zero-phase half-band FIR, for codecs that
@@ -11,7 +12,8 @@ import Foundation
 /// ``designAttenuationDB`` of stop-band attenuation and a pass-band ripple of the same order
 /// (far below 0.001 dB). Half the taps are zero and the rest are symmetric, so each output costs
 /// about 60 multiply-adds (Crochiere & Rabiner, *Multirate Digital Signal Processing*, 1983,
-/// §4.3; Vaidyanathan, *Multirate Systems and Filter Banks*, 1993, §4.6).
+/// §4.3; Vaidyanathan, *Multirate Systems and Filter Banks*, 1993, §4.6). The loops run in
+/// `CKernels`, on AVX where the machine has it, with the same bits either way.
 ///
 /// Alignment is exact: the filter is centred (zero phase), so decimated sample m is the
 /// filtered input at sample 2m and interpolated sample 2m is input sample m itself (h[0]·2 = 1,
@@ -73,67 +75,14 @@ public enum HalfbandResampler {
       odd.withUnsafeBufferPointer { op in
         y.withUnsafeMutableBufferPointer { yp in
           taps.withUnsafeBufferPointer { cp in
-            let o = op.baseAddress! + k
-            let c = cp.baseAddress!
-            var m = 0
-            // 32 outputs per pass: four independent accumulators keep the adds from waiting on
-            // each other (one accumulator is latency-bound), and each lane still sums its taps
-            // in the same order, so the result is bit-identical to the one-block loop.
-            while m + 32 <= outCount {
-              let (acc0, acc1, acc2, acc3) = symmetricBlock32(UnsafeRawPointer(o + (m - 1)), UnsafeRawPointer(o + m), c, k)
-              for j in 0..<8 {
-                yp[m + j] = 0.5 * xp[2 * (m + j)] + acc0[j]
-                yp[m + 8 + j] = 0.5 * xp[2 * (m + 8 + j)] + acc1[j]
-                yp[m + 16 + j] = 0.5 * xp[2 * (m + 16 + j)] + acc2[j]
-                yp[m + 24 + j] = 0.5 * xp[2 * (m + 24 + j)] + acc3[j]
-              }
-              m += 32
-            }
-            while m + 8 <= outCount {
-              var acc = SIMD8<Float>()
-              var a = UnsafeRawPointer(o + (m - 1))
-              var b = UnsafeRawPointer(o + m)
-              for l in 0..<k {
-                acc += c[l] * (a.loadUnaligned(as: SIMD8<Float>.self) + b.loadUnaligned(as: SIMD8<Float>.self))
-                a -= 4
-                b += 4
-              }
-              for j in 0..<8 { yp[m + j] = 0.5 * xp[2 * (m + j)] + acc[j] }
-              m += 8
-            }
-            let ob = op.baseAddress! + k
-            while m < outCount {
-              var acc: Float = 0
-              for l in 0..<k { acc += cp[l] * (ob[m - l - 1] + ob[m + l]) }
-              yp[m] = 0.5 * xp[2 * m] + acc
-              m += 1
-            }
+            // 32 outputs per pass in four independent accumulators, then 8, then one at a time;
+            // each output sums its taps in the same order on either instruction set.
+            aa_halfband_decimate(xp.baseAddress!, op.baseAddress! + k, cp.baseAddress!, k, yp.baseAddress!, outCount)
           }
         }
       }
     }
     return y
-  }
-
-  /// 32 outputs of the symmetric filter Σₗ cₗ·(a[−l] + b[l]), in four independent SIMD8
-  /// accumulators (one is latency-bound); `a` steps back and `b` forward one sample per tap, and
-  /// each lane sums its taps in order, so the result equals the one-block loop bit for bit.
-  @inline(__always)
-  static func symmetricBlock32(_ a0: UnsafeRawPointer, _ b0: UnsafeRawPointer, _ c: UnsafePointer<Float>, _ k: Int)
-    -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)
-  {
-    var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>(), acc2 = SIMD8<Float>(), acc3 = SIMD8<Float>()
-    var a = a0, b = b0
-    for l in 0..<k {
-      let cl = c[l]
-      acc0 += cl * (a.loadUnaligned(as: SIMD8<Float>.self) + b.loadUnaligned(as: SIMD8<Float>.self))
-      acc1 += cl * (a.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self) + b.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self))
-      acc2 += cl * (a.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self) + b.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self))
-      acc3 += cl * (a.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self) + b.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self))
-      a -= 4
-      b += 4
-    }
-    return (acc0, acc1, acc2, acc3)
   }
 
   /// Doubles the sample rate of `x` (e.g. 8 kHz to 16 kHz).
@@ -155,37 +104,7 @@ public enum HalfbandResampler {
     padded.withUnsafeBufferPointer { pp in
       mid.withUnsafeMutableBufferPointer { mp in
         taps.withUnsafeBufferPointer { cp in
-          let p = pp.baseAddress! + k
-          let c = cp.baseAddress!
-          var m = 0
-          // 32 outputs per pass, as in decimate (independent accumulators, same per-lane order).
-          while m + 32 <= n {
-            let (acc0, acc1, acc2, acc3) = symmetricBlock32(UnsafeRawPointer(p + m), UnsafeRawPointer(p + (m + 1)), c, k)
-            UnsafeMutableRawPointer(mp.baseAddress! + m).storeBytes(of: acc0, as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(mp.baseAddress! + m + 8).storeBytes(of: acc1, as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(mp.baseAddress! + m + 16).storeBytes(of: acc2, as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(mp.baseAddress! + m + 24).storeBytes(of: acc3, as: SIMD8<Float>.self)
-            m += 32
-          }
-          while m + 8 <= n {
-            var acc = SIMD8<Float>()
-            var a = UnsafeRawPointer(p + m)
-            var b = UnsafeRawPointer(p + (m + 1))
-            for l in 0..<k {
-              acc += c[l] * (a.loadUnaligned(as: SIMD8<Float>.self) + b.loadUnaligned(as: SIMD8<Float>.self))
-              a -= 4
-              b += 4
-            }
-            for j in 0..<8 { mp[m + j] = acc[j] }
-            m += 8
-          }
-          let pb = pp.baseAddress! + k
-          while m < n {
-            var acc: Float = 0
-            for l in 0..<k { acc += cp[l] * (pb[m - l] + pb[m + 1 + l]) }
-            mp[m] = acc
-            m += 1
-          }
+          aa_halfband_midpoints(pp.baseAddress! + k, cp.baseAddress!, k, mp.baseAddress!, n)
         }
       }
     }

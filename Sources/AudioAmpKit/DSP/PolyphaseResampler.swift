@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Band-limited resampling by an arbitrary factor, for speed changes.
@@ -13,7 +14,8 @@ import Foundation
 /// p/q with q ≤ 512 (0.8, 1.1, 1.25, …) the kernel is tabulated exactly at the q phases needed;
 /// otherwise it is tabulated at 1024 phases per sample and interpolated linearly between the two
 /// nearest phases. Tables are cached per factor (exact) or per cutoff (interpolated, cutoff
-/// rounded down to a 1/128 grid so nearby factors share one table) under a lock.
+/// rounded down to a 1/128 grid so nearby factors share one table) under a lock. The dot
+/// products run in `CKernels`, on AVX where the machine has it, with the same bits either way.
 public enum PolyphaseResampler {
   /// Stop-band attenuation the kernel is designed for, in dB.
   static let designAttenuationDB = 130.0
@@ -56,133 +58,16 @@ public enum PolyphaseResampler {
         let coef = UnsafePointer(table.coefficients)
         if let (p, q) = table.ratio {
           // Exact phases: t = m·p/q, so i0 = ⌊m·p/q⌋ and the phase is (m·p mod q)/q. Outputs
-          // m and m + q share a phase row (their input positions differ by exactly p), so they
-          // are computed together in blocks of 2q outputs: one load of each coefficient serves
-          // both (the single-output loop was load-bound), and each output's sums run in the
-          // same order as `dot`'s, so the samples are bit-identical.
-          let ip = p / q
-          let rp = p % q
-          var block = 0
-          while block < outCount {
-            var i0 = (block / q) * p
-            var r = 0
-            for j in 0..<q {
-              let m1 = block + j
-              guard m1 < outCount else { break }
-              let m2 = m1 + q
-              let base = i0 + 1
-              let row = coef + r * taps
-              if m2 < outCount && base + p + taps <= padCount {
-                (out[m1], out[m2]) = dotPair(xb + base, xb + base + p, row, taps)
-              } else {
-                if base + taps <= padCount { out[m1] = dot(xb + base, row, taps) }
-                if m2 < outCount && base + p + taps <= padCount { out[m2] = dot(xb + base + p, row, taps) }
-              }
-              i0 += ip
-              r += rp
-              if r >= q {
-                r -= q
-                i0 += 1
-              }
-            }
-            block += 2 * q
-          }
+          // m and m + q share a phase row, so the kernel computes them together (one load of
+          // each coefficient serves both); each output's sum runs in a fixed order.
+          aa_polyphase_exact(xb, padCount, coef, taps, p, q, out, outCount)
         } else {
-          let phases = Double(interpolatedPhases)
-          let diffs = UnsafePointer(table.differences!)
-          for m in 0..<outCount {
-            let t = Double(m) * factor
-            let fl = t.rounded(.down)
-            let i0 = Int(fl)
-            let pos = (t - fl) * phases
-            var row = Int(pos)
-            if row >= interpolatedPhases { row = interpolatedPhases - 1 }
-            let w = Float(pos - Double(row))
-            let base = i0 + 1
-            if base + taps <= padCount {
-              out[m] = dot2(xb + base, coef + row * taps, diffs + row * taps, taps, w)
-            }
-          }
+          aa_polyphase_interpolated(
+            xb, padCount, coef, UnsafePointer(table.differences!), taps, factor, interpolatedPhases, out, outCount)
         }
       }
     }
     return y
-  }
-
-  /// Σ a[i]·b[i] for n a multiple of 16.
-  @inline(__always)
-  static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
-    let ra = UnsafeRawPointer(a)
-    let rb = UnsafeRawPointer(b)
-    var s0 = SIMD8<Float>()
-    var s1 = SIMD8<Float>()
-    var i = 0
-    while i < n {
-      s0 +=
-        ra.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self)
-        * rb.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self)
-      s1 +=
-        ra.loadUnaligned(fromByteOffset: (i &+ 8) &* 4, as: SIMD8<Float>.self)
-        * rb.loadUnaligned(fromByteOffset: (i &+ 8) &* 4, as: SIMD8<Float>.self)
-      i &+= 16
-    }
-    return (s0 + s1).sum()
-  }
-
-  /// (Σ a1[i]·b[i], Σ a2[i]·b[i]) for n a multiple of 16, each sum in exactly `dot`'s order.
-  @inline(__always)
-  static func dotPair(
-    _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int
-  ) -> (Float, Float) {
-    let r1 = UnsafeRawPointer(a1)
-    let r2 = UnsafeRawPointer(a2)
-    let rb = UnsafeRawPointer(b)
-    var s0 = SIMD8<Float>()
-    var s1 = SIMD8<Float>()
-    var t0 = SIMD8<Float>()
-    var t1 = SIMD8<Float>()
-    var i = 0
-    while i < n {
-      let o0 = i &* 4
-      let o1 = (i &+ 8) &* 4
-      let b0 = rb.loadUnaligned(fromByteOffset: o0, as: SIMD8<Float>.self)
-      let b1 = rb.loadUnaligned(fromByteOffset: o1, as: SIMD8<Float>.self)
-      s0 += r1.loadUnaligned(fromByteOffset: o0, as: SIMD8<Float>.self) * b0
-      s1 += r1.loadUnaligned(fromByteOffset: o1, as: SIMD8<Float>.self) * b1
-      t0 += r2.loadUnaligned(fromByteOffset: o0, as: SIMD8<Float>.self) * b0
-      t1 += r2.loadUnaligned(fromByteOffset: o1, as: SIMD8<Float>.self) * b1
-      i &+= 16
-    }
-    return ((s0 + s1).sum(), (t0 + t1).sum())
-  }
-
-  /// Σ a[i]·(b[i] + w·d[i]) for n a multiple of 16 (two sums, one pass over a; four
-  /// independent accumulators so the adds are not latency-bound).
-  @inline(__always)
-  static func dot2(
-    _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ d: UnsafePointer<Float>, _ n: Int,
-    _ w: Float
-  ) -> Float {
-    let ra = UnsafeRawPointer(a)
-    let rb = UnsafeRawPointer(b)
-    let rd = UnsafeRawPointer(d)
-    var s0 = SIMD8<Float>()
-    var s1 = SIMD8<Float>()
-    var t0 = SIMD8<Float>()
-    var t1 = SIMD8<Float>()
-    var i = 0
-    while i < n {
-      let o0 = i &* 4
-      let o1 = (i &+ 8) &* 4
-      let x0 = ra.loadUnaligned(fromByteOffset: o0, as: SIMD8<Float>.self)
-      let x1 = ra.loadUnaligned(fromByteOffset: o1, as: SIMD8<Float>.self)
-      s0 += x0 * rb.loadUnaligned(fromByteOffset: o0, as: SIMD8<Float>.self)
-      s1 += x1 * rb.loadUnaligned(fromByteOffset: o1, as: SIMD8<Float>.self)
-      t0 += x0 * rd.loadUnaligned(fromByteOffset: o0, as: SIMD8<Float>.self)
-      t1 += x1 * rd.loadUnaligned(fromByteOffset: o1, as: SIMD8<Float>.self)
-      i &+= 16
-    }
-    return (s0 + s1).sum() + w * (t0 + t1).sum()
   }
 
   /// A tabulated kernel: `rows` phases × `tapCount` taps (a multiple of 16, zero-padded).
