@@ -18,7 +18,7 @@ import Testing
   @Test func shippedRecipesArePresent() {
     let files = Self.recipeFiles
     for name in [
-      "crowd.yaml", "landline.yaml", "phone.yaml", "speed-perturb.yaml", "traffic.yaml", "voip.yaml",
+      "crowd.yaml", "landline.yaml", "phone.yaml", "speed-perturb.yaml", "street.yaml", "traffic.yaml", "voip.yaml",
     ] {
       #expect(files.contains(name), "recipes/\(name) is missing")
     }
@@ -62,6 +62,17 @@ import Testing
         "effects[0].speed", "effects[1].pitch", "effects[2].noise", "effects[3].handset",
         "effects[4].codec", "effects[5].band_limit", "effects[6].agc", "effects[7].clipping",
       ])
+  }
+
+  @Test func streetRecipeMixesALayeredSceneUnderAnIntelligibilityFloor() throws {
+    let recipe = try RecipeLoader.load(path: Self.recipesFolder.appendingPathComponent("street.yaml").path)
+    #expect(recipe.intelligibility == IntelligibilityGuard(measure: "estoi", minimum: 0.35, maxTries: 4))
+    guard case .noise(let noise) = recipe.effects.first?.kind, case .layers(let layers) = noise.source else {
+      Issue.record("street.yaml should start with a layered noise scene")
+      return
+    }
+    #expect(layers.count == 2)
+    #expect(noise.snrReference == .activeSpeech)
   }
 
   @Test func voipAndLandlineRecipesUseTheirCodecs() throws {
