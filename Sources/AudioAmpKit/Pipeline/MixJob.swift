@@ -202,7 +202,9 @@ public enum MixJob {
     let order = shard.count > 1 ? try AppendFile(path: paths.order, truncate: false) : nil
     let warnings = WarningCounter()
     let jobs = max(1, options.jobs)
-    let batchSize = max(16, 8 * jobs)
+    // Entries per batch: each batch ends at a barrier (results are recorded in corpus order), so
+    // more items per thread leave less of it idle at the tail.
+    let batchSize = max(16, 16 * jobs)
     let entries = try reader.entries()
     let resumed = checkpoint.totals.entriesVisited
     summary.resumedEntries = resumed
@@ -246,7 +248,9 @@ public enum MixJob {
       }
       let counts = batch.map { balance?.variants(for: $0.entry) ?? variants }
       let pairs = batch.indices.flatMap { i in (0..<counts[i]).map { (i, $0) } }
-      let rendered = parallelMap(pairs, jobs: jobs) { (i, v) -> Result<OutputRecord, UtteranceFailure> in
+      // Longest sources first, so the batch does not end with one thread on a long utterance.
+      let lengths = sources.map { r -> Int in if case .success(let a) = r { return a.count } else { return 0 } }
+      let rendered = parallelMap(pairs, jobs: jobs, cost: { lengths[$0.0] }) { (i, v) -> Result<OutputRecord, UtteranceFailure> in
         guard case .success(let u) = batch[i].entry, case .success(let audio) = sources[i] else {
           if case .failure(let f) = sources[i] { return .failure(f) }
           return .failure(UtteranceFailure(id: "-", file: options.inputPath, reason: "unreadable entry"))
@@ -595,8 +599,17 @@ final class WarningCounter: @unchecked Sendable {
 }
 
 /// Maps `items` with `jobs` threads; results keep the input order.
-func parallelMap<T, R>(_ items: [T], jobs: Int, _ body: (T) -> R) -> [R] {
+///
+/// With `cost`, items are started longest first (the longest-processing-time rule): a batch then
+/// ends with short items on every thread instead of one long item on one thread while the
+/// others wait. Only the start order changes; each result is still `body(items[i])` at `i`.
+func parallelMap<T, R>(_ items: [T], jobs: Int, cost: ((T) -> Int)? = nil, _ body: (T) -> R) -> [R] {
   if jobs <= 1 || items.count <= 1 { return items.map(body) }
+  var order = Array(items.indices)
+  if let cost {
+    let c = items.map(cost)
+    order.sort { c[$0] != c[$1] ? c[$0] > c[$1] : $0 < $1 }
+  }
   var results = [R?](repeating: nil, count: items.count)
   let lock = NSLock()
   var next = 0
@@ -605,10 +618,11 @@ func parallelMap<T, R>(_ items: [T], jobs: Int, _ body: (T) -> R) -> [R] {
     DispatchQueue.concurrentPerform(iterations: min(jobs, items.count)) { _ in
       while true {
         lock.lock()
-        let i = next
+        let n = next
         next += 1
         lock.unlock()
-        if i >= items.count { return }
+        if n >= items.count { return }
+        let i = order[n]
         (base + i).pointee = body(items[i])
       }
     }
