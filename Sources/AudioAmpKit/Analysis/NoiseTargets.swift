@@ -19,7 +19,9 @@ import Foundation
 ///   centroid near 500–800 Hz and 65–85 % of the energy in 300–3400 Hz; babble of many talkers
 ///   loses the speech envelope's 4 Hz modulation roughly as 1/√N (Krishnamurthy & Hansen 2009),
 ///   so a crowd's 2–8 Hz modulation lies well under one talker's; restaurant and cafe levels
-///   fluctuate by L10 − L90 of 3–10 dB (Lebo et al. 1994; To & Chung 2014).
+///   fluctuate by L10 − L90 of 3–10 dB (Lebo et al. 1994; To & Chung 2014). Six recorded
+///   crowds from Debian packages (`noise-library/REAL-REFERENCES.md`) measure −7.3 to −2.3 dB
+///   at 2–8 Hz, so the ceiling is −2 dB rather than the −6 dB a pure 1/√N argument gives.
 /// - cell-phone: there is no published measurement of "cell-phone noise" as a whole; the ranges
 ///   are those of what the kinds model (GSM TDMA buzz at 216.7 Hz and its harmonics, line hiss,
 ///   handling noise, 3GPP/ITU call-progress tones), wide, and checked so that a retune does not
@@ -46,11 +48,11 @@ public struct NoiseTargets: Sendable, Codable, Equatable {
     "traffic": NoiseTargets(
       centroidHz: 300...1400, telephoneShare: 0.19...0.80, below300Share: 0.19...0.79,
       l10MinusL90DB: 1...20, syllableModulationDB: -30...0, estoiAt5DB: 0.45...0.72,
-      source: "CNOSSOS-EU road model 30-110 km/h; EN 1793-3; Griffiths & Langdon 1968; issue 11 recordings"),
+      source: "CNOSSOS-EU road model 30-110 km/h; EN 1793-3; Griffiths & Langdon 1968; issue 11 recordings; 5 recorded (REAL-REFERENCES.md)"),
     "crowd": NoiseTargets(
       centroidHz: 450...1100, telephoneShare: 0.6...0.9, below300Share: 0.05...0.35,
-      l10MinusL90DB: 2...10, syllableModulationDB: -22...(-6), estoiAt5DB: 0.45...0.70,
-      source: "LTASS (Byrne et al. 1994, ANSI S3.5); Krishnamurthy & Hansen 2009; Lebo et al. 1994"),
+      l10MinusL90DB: 2...10, syllableModulationDB: -22...(-2), estoiAt5DB: 0.45...0.70,
+      source: "LTASS (Byrne et al. 1994, ANSI S3.5); Krishnamurthy & Hansen 2009; Lebo et al. 1994; 6 recorded crowds (REAL-REFERENCES.md)"),
     "cell-phone": NoiseTargets(
       centroidHz: 100...4500, telephoneShare: 0.05...1.0, below300Share: 0.0...0.95,
       l10MinusL90DB: 0...35, syllableModulationDB: -30...10, estoiAt5DB: nil,
