@@ -46,11 +46,7 @@ struct Bench: ParsableCommand {
     let rate = 16000
     print("audioamp-bench \(AudioAmpVersion.string)")
     print("machine: \(machineDescription())")
-    #if DEBUG
-      print("build: DEBUG (figures are not meaningful; use -c release)")
-    #else
-      print("build: release")
-    #endif
+    printBuild()
     print("sample rate: \(rate) Hz, corpus: \(files) files × \(seconds) s = \(String(format: "%.1f", Double(files) * seconds / 60)) min, repeats: \(repeats) (medians)")
 
     if recipesOnly { return try RecipeBench.report(bench: self, files: recipeFiles, rate: rate) }
@@ -276,14 +272,19 @@ struct Bench: ParsableCommand {
   }
 
   /// The room figures (RoomBench), with the peer-tool interpreter if there is one.
+  /// The build type and the resampler kernels' instruction set (same bits, different speed).
+  func printBuild() {
+    #if DEBUG
+      print("build: DEBUG (figures are not meaningful; use -c release)")
+    #else
+      print("build: release, resampler kernels: \(DSPKernels.instructionSet)")
+    #endif
+  }
+
   func roomFigures() throws {
     if roomsOnly {
       print("audioamp-bench \(AudioAmpVersion.string), machine: \(machineDescription())")
-      #if DEBUG
-        print("build: DEBUG (figures are not meaningful; use -c release)")
-      #else
-        print("build: release")
-      #endif
+      printBuild()
     }
     let env = ProcessInfo.processInfo.environment["AUDIOAMP_PYTHON"]
     let python = [env, ".venv/bin/python3"].compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0) }

@@ -1,3 +1,4 @@
+import CKernels
 import CSampleRate
 
 /// Sample-rate conversion of whole signals with libsamplerate (Erik de Castro Lopo's Secret
@@ -68,4 +69,11 @@ public enum SampleRateConverter {
     }
     return Array(out[0..<want])
   }
+}
+
+/// Which instruction set the resamplers' C kernels (`CKernels`) run on this machine. Outputs
+/// are the same bits either way; only the speed differs, so benchmarks report it.
+public enum DSPKernels {
+  /// "avx" where the CPU has AVX (x86-64 Linux), else "baseline".
+  public static var instructionSet: String { aa_kernels_use_avx() == 1 ? "avx" : "baseline" }
 }

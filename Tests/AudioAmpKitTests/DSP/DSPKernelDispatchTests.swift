@@ -117,7 +117,7 @@ struct DSPKernelDispatchTests {
         let t = Double(m) * factor
         let pos = (t - t.rounded(.down)) * Double(PolyphaseResampler.interpolatedPhases)
         i0 = Int(t.rounded(.down))
-        row = Int(pos)
+        row = min(Int(pos), PolyphaseResampler.interpolatedPhases - 1)
         w = pos - Double(row)
       }
       var s = 0.0
@@ -137,6 +137,7 @@ struct DSPKernelDispatchTests {
       let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
       let hasAVX = flags.split(separator: "\n").first { $0.hasPrefix("flags") }?.split(separator: " ").contains("avx") ?? false
       #expect((aa_kernels_use_avx() == 1) == hasAVX)
+      #expect(DSPKernels.instructionSet == (hasAVX ? "avx" : "baseline"))
     #else
       #expect(aa_kernels_use_avx() == 0)
     #endif
