@@ -83,7 +83,7 @@ public enum NoiseStatsReport {
   static func entry(name: String, category: String, samples x: [Float], rate: Int, speech: NoiseMasking.SpeechSet?) throws -> Entry {
     var s = NoiseStatistics.measure(x, sampleRate: rate)
     if let speech { s.maskingESTOI = try NoiseMasking.estoi(noise: x, speech: speech) }
-    return Entry(name: name, category: category, stats: s, outsideTargets: NoiseTargets.categories[category]?.violations(s) ?? [])
+    return Entry(name: name, category: category, stats: s, outsideTargets: NoiseTargets.categories[category]?.violations(s, pooled: name.hasPrefix("category:")) ?? [])
   }
 
   /// The entries as JSON (one object with an `entries` array and the targets used).

@@ -19,6 +19,20 @@ import Testing
     #expect(v.isEmpty, "\(name): \(v.joined(separator: "; "))")
   }
 
+  /// A category's files together (first 60 s of each, pooled) within its pooled targets: the
+  /// spectral balance of the recorded references, which one interior or wet road need not have.
+  @Test(arguments: NoiseTargets.categories.filter { $0.value.pooled != nil }.keys.sorted())
+  func eachCategoryPooledHasTheBalanceOfItsRecordings(category: String) throws {
+    var pooled: [Float] = []
+    for f in try Self.library.files(in: category) {
+      pooled += try AudioLoader.load(path: f.path, durationSeconds: min(60, f.durationSeconds), sampleRate: 16000).samples
+    }
+    let s = NoiseStatistics.measure(pooled, sampleRate: 16000)
+    let v = NoiseTargets.categories[category]!.violations(s, pooled: true)
+    print("pooled \(category): centroid \(Int(s.centroidHz)) Hz, below 300 Hz \(Int(100 * s.shareBelow300Hz)) %, 300-3400 Hz \(Int(100 * s.shareTelephoneBand)) %")
+    #expect(v.isEmpty, "\(category) pooled: \(v.joined(separator: "; "))")
+  }
+
   @Test func everyCategoryHoldsTwentyMinutesInEightFilesUnderOneHundredMegabytes() throws {
     var bytes = 0
     for (c, files) in Self.library.categories {

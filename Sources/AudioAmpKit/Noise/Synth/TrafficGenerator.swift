@@ -6,7 +6,7 @@ import Foundation
 /// Each vehicle is a moving point source on a straight road at closest distance d, speed v,
 /// passing the listener at time t0. Its sound power per octave band (63 Hz–8 kHz) is the
 /// CNOSSOS-EU road model's (Kephalopoulos et al. 2012; Directive (EU) 2015/996, Annex II,
-/// categories 1 and 3): rolling noise L_WR = A_R + B_R·lg(v/70) and propulsion noise
+/// categories 1, 2 and 3: cars, medium and heavy goods vehicles and buses): rolling noise L_WR = A_R + B_R·lg(v/70) and propulsion noise
 /// L_WP = A_P + B_P·(v − 70)/70, with the propulsion correction for accelerating vehicles. From
 /// about 40 km/h the rolling (tyre/road) noise dominates the A-weighted level; it peaks in the
 /// 1 kHz octave. The
@@ -16,9 +16,11 @@ import Foundation
 /// splash: +4 dB at 1 kHz rising to +12 dB from 4 kHz (Sandberg & Ejsmont, Tyre/Road Noise
 /// Reference Book, 2002). The listener hears the source at the retarded time t − r(t)/c, so
 /// the Doppler shift comes out of the geometry (f·c/(c + v_r)), with 1/r spreading, about 6 dB
-/// per 100 m of excess attenuation and a low-pass whose cutoff falls with distance (air and
-/// ground absorb highs). The bed is the same model's spectrum at 50 km/h heard from 200 m and
-/// more. Horns (two-tone, 0.2–0.8 s) sound occasionally. Everything is drawn from `seed`.
+/// per 100 m of excess attenuation (ground and obstacles) and a running low-pass that takes as
+/// much of 4 kHz as the air does over the current distance (ISO 9613-1, 15 °C, 70 %; see
+/// ``AirAbsorption``). Heavy vehicles keep to 90 km/h (speed limiters, Directive 92/6/EEC).
+/// The bed is the same model's spectrum for the road's own mix of vehicles at its mean speed,
+/// heard through 275 m of air. Horns (two-tone, 0.2–0.8 s) sound occasionally. Everything is drawn from `seed`.
 ///
 /// ``Scene`` picks the setting: a street at a ``Density``, stop-and-go city traffic at lights
 /// (flow stopping, then moving off accelerating, brakes squealing, cross traffic behind), a
@@ -31,11 +33,24 @@ public struct TrafficGenerator: Sendable {
     /// Vehicles per minute passing.
     var perMinute: Double { self == .quiet ? 6 : self == .busy ? 24 : 70 }
     /// Speed range, km/h.
-    var speedKmh: ClosedRange<Double> { self == .highway ? 80...125 : self == .busy ? 30...60 : 30...50 }
-    /// Share of trucks and buses.
-    var heavyShare: Double { self == .highway ? 0.2 : self == .busy ? 0.15 : 0.05 }
-    /// Level of the distant-traffic bed relative to a car at 10 m, dB.
-    var bedDB: Double { self == .quiet ? -40 : self == .busy ? -30 : -12 }
+    var speedKmh: ClosedRange<Double> { self == .highway ? 80...125 : self == .busy ? 40...60 : 30...50 }
+    /// Share of goods vehicles and buses (CNOSSOS categories 2 and 3, half each in town). Urban
+    /// main roads carry 5–10 % of them, motorways 15–25 %.
+    var heavyShare: Double { self == .highway ? 0.2 : self == .busy ? 0.08 : 0.05 }
+    /// Level of the distant-traffic bed relative to a car at 10 m, dB. A car at 50 km/h and
+    /// 10 m is about 70 dBA; a busy street's background from the surrounding roads (its L90)
+    /// is about 55 dBA, which keeps its L10 − L90 within the 4–16 dB measured at kerbsides.
+    var bedDB: Double { self == .quiet ? -40 : self == .busy ? -15 : -12 }
+  }
+
+  /// The CNOSSOS-EU vehicle categories the generator draws.
+  public enum Category: Int, Sendable {
+    /// Cars and vans (category 1).
+    case light = 1
+    /// Medium heavy vehicles: delivery lorries, two-axle buses (category 2).
+    case medium = 2
+    /// Heavy vehicles: lorries and coaches with three or more axles (category 3).
+    case heavy = 3
   }
 
   /// One vehicle's drawn properties (exposed for tests and manifests).
@@ -48,8 +63,10 @@ public struct TrafficGenerator: Sendable {
     public var distance: Double
     /// Engine firing frequency, Hz.
     public var firingHz: Double
-    /// Truck or bus.
-    public var heavy: Bool
+    /// CNOSSOS category.
+    public var category: Category
+    /// A goods vehicle or bus (diesel engine, category 2 or 3).
+    public var heavy: Bool { category != .light }
     /// Horn start relative to passTime (s), if it sounds its horn.
     public var hornAt: Double?
     /// Accelerating (CNOSSOS propulsion correction, firing frequency rising).
@@ -57,13 +74,13 @@ public struct TrafficGenerator: Sendable {
     /// Brake squeal: start relative to passTime (s) and pitch (Hz), if its brakes squeal.
     public var squeal: (at: Double, hz: Double)? = nil
 
-    /// Creates a vehicle.
-    public init(passTime: Double, speed: Double, distance: Double, firingHz: Double, heavy: Bool, hornAt: Double?, accelerating: Bool = false, squeal: (at: Double, hz: Double)? = nil) {
+    /// Creates a vehicle; `category` defaults to heavy or light as `heavy` says.
+    public init(passTime: Double, speed: Double, distance: Double, firingHz: Double, heavy: Bool, hornAt: Double?, accelerating: Bool = false, squeal: (at: Double, hz: Double)? = nil, category: Category? = nil) {
       self.passTime = passTime
       self.speed = speed
       self.distance = distance
       self.firingHz = firingHz
-      self.heavy = heavy
+      self.category = category ?? (heavy ? .heavy : .light)
       self.hornAt = hornAt
       self.accelerating = accelerating
       self.squeal = squeal
@@ -110,13 +127,7 @@ public struct TrafficGenerator: Sendable {
   public func vehicles(seconds: Double, rng: inout UtteranceRNG) -> [Vehicle] {
     var out: [Vehicle] = []
     var t = -10.0
-    var perMinute = density.perMinute, speeds = density.speedKmh, heavyShare = density.heavyShare
-    switch scene {
-    case .motorwayFar: (perMinute, speeds, heavyShare) = (90, 95...130, 0.2)
-    case .stopAndGo: (perMinute, speeds, heavyShare) = (36, 25...50, 0.12)
-    case .wetRoad: (perMinute, speeds, heavyShare) = (density.perMinute, max(30, speeds.lowerBound)...max(50, speeds.upperBound), heavyShare)
-    default: break
-    }
+    let (perMinute, speeds, heavyShare) = traffic
     let rate = perMinute / 60
     // Stop-and-go: a light cycle of 40–80 s, red for about 45 % of it; no vehicle passes on
     // red, and those passing in the first 12 s of green are moving off from the queue.
@@ -131,7 +142,9 @@ public struct TrafficGenerator: Sendable {
         accelerating = inCycle - red < 12
       }
       let heavy = rng.nextUnit() < heavyShare
-      var v = rng.uniform(speeds.lowerBound, speeds.upperBound) / 3.6 * (heavy ? 0.9 : 1)
+      // Half the goods vehicles and buses are category 2 in town, a third on motorways.
+      let category: Category = !heavy ? .light : rng.nextUnit() < (speeds.upperBound > 100 ? 0.35 : 0.5) ? .medium : .heavy
+      var v = min(rng.uniform(speeds.lowerBound, speeds.upperBound) * (heavy ? 0.9 : 1), heavy ? 90 : .infinity) / 3.6
       if accelerating { v = min(v, rng.uniform(12, 30) / 3.6) }
       // Firing frequency: rpm/60 × cylinders/2 ≈ 45–110 Hz for cars, 35–70 Hz for diesels.
       let perMS = heavy ? rng.uniform(2.2, 3.2) : rng.uniform(3.5, 5.5)
@@ -140,9 +153,20 @@ public struct TrafficGenerator: Sendable {
       let horn: Double? = rng.nextUnit() < hornProbability ? rng.uniform(-2, 1) : nil
       // Brakes squeal on some vehicles slowing for the lights (2–5 kHz, a tenth of them).
       let squeal: (Double, Double)? = scene == .stopAndGo && !accelerating && rng.nextUnit() < 0.1 ? (rng.uniform(-3, 0), rng.uniform(2000, 5000)) : nil
-      out.append(Vehicle(passTime: t, speed: v, distance: d, firingHz: firing, heavy: heavy, hornAt: horn, accelerating: accelerating, squeal: squeal))
+      out.append(Vehicle(passTime: t, speed: v, distance: d, firingHz: firing, heavy: heavy, hornAt: horn, accelerating: accelerating, squeal: squeal, category: category))
     }
     return out
+  }
+
+  /// Vehicles per minute, speed range (km/h) and share of goods vehicles and buses of the scene.
+  var traffic: (perMinute: Double, speedKmh: ClosedRange<Double>, heavyShare: Double) {
+    let speeds = density.speedKmh
+    switch scene {
+    case .motorwayFar: return (90, 95...130, 0.2)
+    case .stopAndGo: return (36, 25...50, 0.1)
+    case .wetRoad: return (density.perMinute, max(30, speeds.lowerBound)...max(50, speeds.upperBound), density.heavyShare)
+    default: return (density.perMinute, speeds, density.heavyShare)
+    }
   }
 
   /// Renders `seconds` of traffic at `sampleRate`, normalised to −26 dBFS RMS.
@@ -159,13 +183,14 @@ public struct TrafficGenerator: Sendable {
       var vr = rng.child("vehicle-\(k)")
       add(car, into: &out, sampleRate: sampleRate, rng: &vr)
     }
-    // Distant traffic: the CNOSSOS spectrum at 50 km/h heard from 200 m and more (the air and
-    // ground take the highs: a second-order roll-off from 2 kHz), slowly breathing.
+    // Distant traffic: the CNOSSOS spectrum of the road's own mix of vehicles at its mean speed
+    // (goods vehicles at most 90 km/h), heard through 275 m of air (ISO 9613-1), slowly
+    // breathing.
     var bedRNG = rng.child("bed")
-    let model = Self.emission(heavy: false, speedKmh: 50, accelerating: false, wet: scene == .wetRoad)
+    let bedBands = Self.bedEmission(traffic, wet: scene == .wetRoad)
     let white = (0..<n).map { _ in Float(bedRNG.gaussian()) }
     let bed = SynthKit.shape(white, sampleRate: sampleRate) { f in
-      (Self.psd(model.rolling, f) + Self.psd(model.propulsion, f)).squareRoot() / (1 + pow(f / 2000, 2))
+      Self.psd(bedBands, f).squareRoot() * pow(10, -AirAbsorption.dBPerMeter(f) * 275 / 20)
     }
     let breath = SynthKit.smoothEnvelope(n, sampleRate: sampleRate, rateHz: 0.2, floor: 0.5, rng: &bedRNG)
     // Level of the bed: a car at 10 m heard at the density's bed level (motorway: the bed is
@@ -192,17 +217,50 @@ public struct TrafficGenerator: Sendable {
   /// Octave centres of the CNOSSOS-EU coefficients, Hz.
   static let octaveHz: [Double] = [63, 125, 250, 500, 1000, 2000, 4000, 8000]
 
+  /// The long-term octave powers of a road's traffic (`traffic`: its speed range and share of
+  /// goods vehicles and buses): each category at the mean speed it drives, weighted by its
+  /// share of the flow.
+  static func bedEmission(_ traffic: (perMinute: Double, speedKmh: ClosedRange<Double>, heavyShare: Double), wet: Bool) -> [Double] {
+    let mean = (traffic.speedKmh.lowerBound + traffic.speedKmh.upperBound) / 2
+    let mediumShare = traffic.speedKmh.upperBound > 100 ? 0.35 : 0.5
+    let mix: [(Category, Double, Double)] = [
+      (.light, 1 - traffic.heavyShare, mean),
+      (.medium, traffic.heavyShare * mediumShare, min(90, mean * 0.9)),
+      (.heavy, traffic.heavyShare * (1 - mediumShare), min(90, mean * 0.9)),
+    ]
+    var bands = [Double](repeating: 0, count: 8)
+    for (category, share, speed) in mix {
+      let m = emission(category, speedKmh: speed, accelerating: false, wet: wet)
+      for k in 0..<8 { bands[k] += share * (m.rolling[k] + m.propulsion[k]) }
+    }
+    return bands
+  }
+
   /// CNOSSOS-EU road source power per octave (linear, re 10^10 pW = 100 dB): rolling and
-  /// propulsion for a light (category 1) or heavy (category 3) vehicle at `speedKmh`; an
-  /// accelerating vehicle gets the traffic-light propulsion correction at the stop line
-  /// (+5.5 dB light, +7.5 dB heavy); a wet road adds splash to the rolling noise.
-  static func emission(heavy: Bool, speedKmh v: Double, accelerating: Bool, wet: Bool) -> (rolling: [Double], propulsion: [Double]) {
-    let ar: [Double] = heavy ? [87.0, 91.7, 94.1, 100.7, 100.8, 94.3, 87.1, 82.5] : [79.7, 85.7, 84.5, 90.2, 97.3, 93.9, 84.1, 74.3]
-    let br: [Double] = heavy ? [30.0, 33.5, 31.3, 25.4, 31.8, 37.1, 38.6, 40.6] : [30.0, 41.5, 38.9, 25.7, 32.5, 37.2, 39.0, 40.0]
-    let ap: [Double] = heavy ? [104.4, 100.6, 101.7, 101.0, 100.1, 95.9, 91.3, 85.3] : [94.5, 89.2, 88.0, 85.9, 84.2, 86.9, 83.3, 76.1]
-    let bp: [Double] = heavy ? [0, 3, 4.6, 5, 5, 5, 5, 5] : [-1.3, 7.2, 7.7, 8, 8, 8, 8, 8]
+  /// propulsion for a vehicle of `category` at `speedKmh`; an accelerating vehicle gets the
+  /// traffic-light propulsion correction at the stop line (+5.5 dB light, +7.5 dB for goods
+  /// vehicles); a wet road adds splash to the rolling noise.
+  static func emission(_ category: Category, speedKmh v: Double, accelerating: Bool, wet: Bool) -> (rolling: [Double], propulsion: [Double]) {
+    let ar: [Double], br: [Double], ap: [Double], bp: [Double]
+    switch category {
+    case .light:
+      ar = [79.7, 85.7, 84.5, 90.2, 97.3, 93.9, 84.1, 74.3]
+      br = [30.0, 41.5, 38.9, 25.7, 32.5, 37.2, 39.0, 40.0]
+      ap = [94.5, 89.2, 88.0, 85.9, 84.2, 86.9, 83.3, 76.1]
+      bp = [-1.3, 7.2, 7.7, 8, 8, 8, 8, 8]
+    case .medium:
+      ar = [84.0, 88.7, 91.5, 96.7, 97.4, 90.9, 83.8, 80.5]
+      br = [30.0, 35.8, 32.6, 23.8, 30.1, 36.2, 38.3, 40.1]
+      ap = [101.0, 96.5, 98.8, 96.8, 98.6, 95.2, 88.8, 82.7]
+      bp = [-1.9, 4.7, 6.4, 6.5, 6.5, 6.5, 6.5, 6.5]
+    case .heavy:
+      ar = [87.0, 91.7, 94.1, 100.7, 100.8, 94.3, 87.1, 82.5]
+      br = [30.0, 33.5, 31.3, 25.4, 31.8, 37.1, 38.6, 40.6]
+      ap = [104.4, 100.6, 101.7, 101.0, 100.1, 95.9, 91.3, 85.3]
+      bp = [0, 3, 4.6, 5, 5, 5, 5, 5]
+    }
     let speed = max(v, 20)
-    let accel = accelerating ? (heavy ? 7.5 : 5.5) : 0
+    let accel = accelerating ? (category == .light ? 5.5 : 7.5) : 0
     let wetDB: [Double] = [0, 0, 0, 1, 4, 8, 12, 12]
     let rolling = (0..<8).map { pow(10, (ar[$0] + br[$0] * log10(speed / 70) + (wet ? wetDB[$0] : 0) - 100) / 10) }
     let propulsion = (0..<8).map { pow(10, (ap[$0] + bp[$0] * (speed - 70) / 70 + accel - 100) / 10) }
@@ -240,7 +298,7 @@ public struct TrafficGenerator: Sendable {
       // Diesel: strong low harmonics; petrol: smoother roll-off. Half-order jitter in rng.
       1 / pow(Double(h), car.heavy ? 0.8 : 1.1) * rng.uniform(0.6, 1.0)
     }
-    let model = Self.emission(heavy: car.heavy, speedKmh: car.speed * 3.6, accelerating: car.accelerating, wet: scene == .wetRoad)
+    let model = Self.emission(car.category, speedKmh: car.speed * 3.6, accelerating: car.accelerating, wet: scene == .wetRoad)
     // The harmonics carry the propulsion power of the 63–250 Hz octaves; the unit reference is
     // chosen so that a car at 50 km/h and 10 m has an RMS of about `referenceCarRMS`.
     let scale = 0.055
@@ -284,7 +342,7 @@ public struct TrafficGenerator: Sendable {
       // about 6 dB per 100 m, so distant traffic does not fill every gap.
       let spreading = 10 / max(r, 1) * pow(10, -0.06 * r / 20)
       sig[i] = Float(spreading * (e + Double(tyre[i])))
-      cutoffs[i] = min(sr * 0.45, max(1500, 9000 * pow(10 / max(r, 1), 0.5)))
+      cutoffs[i] = AirAbsorption.onePoleCutoff(meters: r, ceiling: sr * 0.45)
     }
     SynthKit.varyingLowPass(&sig, sampleRate: sampleRate) { cutoffs[$0] }
     if let (at, hz) = car.squeal {

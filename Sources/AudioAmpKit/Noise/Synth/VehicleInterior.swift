@@ -117,7 +117,7 @@ public struct VehicleInterior: Sendable {
     }, rms: 1)
     let patches = SynthKit.smoothEnvelope(n, sampleRate: sampleRate, rateHz: 0.4, floor: 0.4, rng: &rrng)
     // Airborne tyre noise through the body (mass law from 20 dB at 125 Hz) and wind noise.
-    let rolling = TrafficGenerator.emission(heavy: bus, speedKmh: bus ? 40 : 110, accelerating: false, wet: false).rolling
+    let rolling = TrafficGenerator.emission(bus ? .heavy : .light, speedKmh: bus ? 40 : 110, accelerating: false, wet: false).rolling
     let tyre = SynthKit.normalised(SynthKit.shape((0..<n).map { _ in Float(rrng.gaussian()) }, sampleRate: sampleRate) { f in
       let tl = max(0, 20 + 20 * log10(max(f, 20) / 125)) - (bus ? 5 : 0)
       return TrafficGenerator.psd(rolling, f).squareRoot() * pow(10, -tl / 20)
