@@ -34,6 +34,20 @@ extension CrowdGenerator {
       case .party: return (200, 0.5...0.9, 1.5...3, 2.5...8, 0.3, 4, 0, 0, nil, 0.55)
       }
     }
+
+    /// Spatial decay of the reverberant level per doubling of distance, dB: 0 in a diffuse room.
+    /// Furnished, occupied rooms are not diffuse; fitted workrooms measure a DL2 (ISO 14257) of
+    /// a few dB, and open-plan offices a D2,S (ISO 3382-3) of 5–8 dB, 7 dB or more counting as
+    /// good. Used here: 3 dB in cafés, restaurants and parties, 4 dB in the open office (its
+    /// screens are not modelled, so the low end of the office range), 1 dB in a large hard
+    /// station hall, which is nearly diffuse.
+    var reverberantDecayDB: Double {
+      switch self {
+      case .cafe, .restaurant, .party: return 3
+      case .openOffice: return 4
+      case .stationHall: return 1
+      }
+    }
   }
 
   /// Renders a ``Scene`` with `talkers` talkers (the first few of them nearest).
@@ -45,6 +59,7 @@ extension CrowdGenerator {
     let t60 = rng.uniform(room.t60.lowerBound, room.t60.upperBound)
     let critical = 0.057 * (room.volume / t60).squareRoot()
     let nearCount = min(talkers, max(1, talkers / 8))
+    let middle = (room.far.lowerBound * room.far.upperBound).squareRoot()
     var direct = [Float](repeating: 0, count: n)
     var diffuse = [Float](repeating: 0, count: n)
     var order = Array(sources.speakers.indices)
@@ -65,7 +80,11 @@ extension CrowdGenerator {
       // Air and furnishings take some highs from farther talkers.
       let cutoff = 9000 / (1 + d / 15)
       SynthKit.varyingLowPass(&stream, sampleRate: sampleRate) { _ in cutoff }
-      let g = Float(level / d), gr = Float(level / critical)
+      // Furnished rooms full of people are not diffuse: the reverberant level too falls with
+      // distance, by the scene's DL2 per doubling (ISO 14257), relative to the talkers' middle
+      // distance, so the nearer talkers stand out of the room's wash as they do in recordings.
+      let decay = pow(middle / d, scene.reverberantDecayDB / (20 * log10(2.0)))
+      let g = Float(level / d), gr = Float(level / critical * decay)
       for i in 0..<n {
         direct[i] += g * stream[i]
         diffuse[i] += gr * stream[i]
