@@ -188,6 +188,15 @@ AA_INLINE void polyphase_interpolated_body(const float *x, long padCount, const 
   }
 }
 
+AA_INLINE void gather_odd_body(const float *x, float *o, long count) {
+  long i = 0;
+  for (; i + 8 <= count; i += 8) {
+    const v8f a = load8(x + 2 * i), b = load8(x + 2 * i + 8);
+    store8(o + i, __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15));
+  }
+  for (; i < count; i++) o[i] = x[2 * i + 1];
+}
+
 AA_INLINE void halfband_interpolate_body(const float *p, const float *c, long k, float *y, long count) {
   long m = 0;
   for (; m + 32 <= count; m += 32) {
@@ -312,6 +321,9 @@ void aa_polyphase_interpolated_baseline(const float *x, long padCount, const flo
                                         long taps, double factor, long phases, float *out, long count) {
   polyphase_interpolated_body(x, padCount, coef, diff, taps, factor, phases, out, count);
 }
+
+AA_CLONES void aa_gather_odd(const float *x, float *o, long count) { gather_odd_body(x, o, count); }
+void aa_gather_odd_baseline(const float *x, float *o, long count) { gather_odd_body(x, o, count); }
 
 AA_CLONES void aa_halfband_interpolate(const float *p, const float *c, long k, float *y, long count) {
   halfband_interpolate_body(p, c, k, y, count);

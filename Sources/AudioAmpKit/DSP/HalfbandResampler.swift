@@ -73,7 +73,7 @@ public enum HalfbandResampler {
       x.withUnsafeBufferPointer { xp in
         let o = op.baseAddress!
         o.initialize(repeating: 0, count: k)
-        for i in 0..<oddCount { o[k + i] = xp[2 * i + 1] }
+        aa_gather_odd(xp.baseAddress!, o + k, oddCount)
         (o + k + oddCount).initialize(repeating: 0, count: width - k - oddCount)
       }
       count = width

@@ -39,6 +39,11 @@ void aa_polyphase_interpolated_baseline(const float *x, long padCount, const flo
                                         const float *diff, long taps, double factor, long phases,
                                         float *out, long count);
 
+/// The odd samples of x: o[i] = x[2i + 1] for i in [0, count) (x holds at least 2·count
+/// samples). Moves data only, so both versions give the same bits trivially.
+void aa_gather_odd(const float *x, float *o, long count);
+void aa_gather_odd_baseline(const float *x, float *o, long count);
+
 /// Half-band 1:2 interpolation, interleaved: y[2m] = p[m] and y[2m + 1] = the midpoint of
 /// `aa_halfband_midpoints` (same sums, same bits) for m in [0, count); writes 2·count samples.
 /// `p` is readable from p[−k] to p[count + k + 8].

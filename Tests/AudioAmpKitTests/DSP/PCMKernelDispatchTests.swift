@@ -5,7 +5,7 @@ import Testing
 @testable import AudioAmpKit
 
 /// The codec chain's and the clip guard's C kernels (16-bit quantising, its inverse, the
-/// interleaved half-band interpolation and the peak scan) run an AVX version where the machine
+/// decimator's odd-sample gather, the interleaved half-band interpolation and the peak scan) run an AVX version where the machine
 /// has AVX and a baseline x86-64 version elsewhere. Both are compared bit for bit here, and
 /// against a plain Swift statement of what they compute, on lengths that exercise the vector
 /// blocks and the scalar tails and on the values at the edges (halves, full scale, ±inf, NaN).
@@ -84,6 +84,23 @@ struct PCMKernelDispatchTests {
       aa_dequantize16(Array(q[100..<(100 + n)]), &c, n)
       #expect(Self.bits(c) == Self.bits(q[100..<(100 + n)].map { Float($0) / 32768 }))
     }
+  }
+
+  @Test("gather the odd samples: dispatched = baseline = x[2i + 1]", arguments: lengths + [0])
+  func gatherOdd(n: Int) {
+    let x = Signals.noise(key: UInt64(300 + n), count: 2 * n + 1, sigma: 0.3)
+    var a = [Float](repeating: 1, count: n)
+    var b = [Float](repeating: 2, count: n)
+    x.withUnsafeBufferPointer { xp in
+      a.withUnsafeMutableBufferPointer { ap in
+        b.withUnsafeMutableBufferPointer { bp in
+          aa_gather_odd(xp.baseAddress, ap.baseAddress, n)
+          aa_gather_odd_baseline(xp.baseAddress, bp.baseAddress, n)
+        }
+      }
+    }
+    #expect(Self.bits(a) == Self.bits(b))
+    #expect(Self.bits(a) == Self.bits((0..<n).map { x[2 * $0 + 1] }))
   }
 
   @Test("half-band interpolate, interleaved: dispatched = baseline, and = input and midpoints interleaved", arguments: lengths)
