@@ -229,11 +229,9 @@ public enum MixJob {
       }
       if visited == 0 { break }
 
-      // Each source is loaded once, by the first of its outputs to start, and rendered on the
-      // same thread as soon as it is loaded: no barrier between loading and rendering, so no
-      // thread waits for the longest file of the batch to load before it can render.
-      let load = { (i: Int) -> Result<AudioBuffer, UtteranceFailure> in
-        switch batch[i].entry {
+      // Load each source once (in parallel), then render every (utterance, variant) pair.
+      let sources = parallelMap(batch, jobs: jobs) { item -> Result<AudioBuffer, UtteranceFailure> in
+        switch item.entry {
         case .failure(let e):
           let file = e.description.split(separator: ":").first.map(String.init) ?? options.inputPath
           return .failure(UtteranceFailure(id: e.utteranceID ?? "-", file: file, reason: e.description, reasonIsLocated: true))
@@ -250,25 +248,15 @@ public enum MixJob {
       }
       let counts = batch.map { balance?.variants(for: $0.entry) ?? variants }
       let pairs = batch.indices.flatMap { i in (0..<counts[i]).map { (i, $0) } }
-      // Longest sources first, so the batch does not end with one thread on a long utterance;
-      // before loading, the length is the entry's duration or else its file's size (scheduling
-      // only: outputs do not depend on the order).
-      let expected = batch.map { item -> Int in
-        guard case .success(let u) = item.entry else { return 0 }
-        if let d = u.durationSeconds { return Int(d * Double(recipe.sampleRate)) }
-        return SoundFile.linkSize(u.audioPath) ?? 0
-      }
-      let sources = LoadOnce<Result<AudioBuffer, UtteranceFailure>>(count: batch.count)
-      let rendered = parallelMap(pairs, jobs: jobs, cost: { expected[$0.0] }) { (i, v) -> Result<OutputRecord, UtteranceFailure> in
-        let source = sources.value(i, orLoad: { load(i) })
-        guard case .success(let u) = batch[i].entry, case .success(let audio) = source else {
-          if case .failure(let f) = source { return .failure(f) }
+      // Longest sources first, so the batch does not end with one thread on a long utterance.
+      let lengths = sources.map { r -> Int in if case .success(let a) = r { return a.count } else { return 0 } }
+      let rendered = parallelMap(pairs, jobs: jobs, cost: { lengths[$0.0] }) { (i, v) -> Result<OutputRecord, UtteranceFailure> in
+        guard case .success(let u) = batch[i].entry, case .success(let audio) = sources[i] else {
+          if case .failure(let f) = sources[i] { return .failure(f) }
           return .failure(UtteranceFailure(id: "-", file: options.inputPath, reason: "unreadable entry"))
         }
         return renderer.render(u, audio: audio, variant: v)
       }
-      // An entry balanced down to no outputs still counts its source's length, as before.
-      for i in batch.indices where counts[i] == 0 { _ = sources.value(i, orLoad: { load(i) }) }
 
       // Record in corpus order; one failure line per utterance even when every variant failed.
       var next = checkpoint
@@ -294,7 +282,7 @@ public enum MixJob {
           continue
         }
         next.totals.utterances += 1
-        if case .success(let a) = sources.value(i, orLoad: { load(i) }) {
+        if case .success(let a) = sources[i] {
           next.totals.sourceSamples += a.count
           sourceThisAttempt += a.count
         }
@@ -564,38 +552,6 @@ struct Renderer: Sendable {
     } catch {
       return .failure(UtteranceFailure(id: u.id, file: u.audioPath, reason: "\(error)"))
     }
-  }
-}
-
-/// One value per slot, computed by the first caller that asks for it; callers asking for the same
-/// slot meanwhile wait for it (one lock per slot, so different slots load in parallel).
-final class LoadOnce<Value>: @unchecked Sendable {
-  // Slots live in memory allocated once, written through the pointer under their own lock, so
-  // threads filling different slots never touch a shared array's storage.
-  private let values: UnsafeMutablePointer<Value?>
-  private let locks: [NSLock]
-  private let count: Int
-
-  init(count: Int) {
-    self.count = count
-    values = .allocate(capacity: max(count, 1))
-    values.initialize(repeating: nil, count: count)
-    locks = (0..<count).map { _ in NSLock() }
-  }
-
-  deinit {
-    values.deinitialize(count: count)
-    values.deallocate()
-  }
-
-  /// Slot `i`'s value, computed with `make` if no caller has yet.
-  func value(_ i: Int, orLoad make: () -> Value) -> Value {
-    locks[i].lock()
-    defer { locks[i].unlock() }
-    if let v = values[i] { return v }
-    let v = make()
-    values[i] = v
-    return v
   }
 }
 
