@@ -188,6 +188,108 @@ AA_INLINE void polyphase_interpolated_body(const float *x, long padCount, const 
   }
 }
 
+AA_INLINE void gather_odd_body(const float *x, float *o, long count) {
+  long i = 0;
+  for (; i + 8 <= count; i += 8) {
+    const v8f a = load8(x + 2 * i), b = load8(x + 2 * i + 8);
+    store8(o + i, __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15));
+  }
+  for (; i < count; i++) o[i] = x[2 * i + 1];
+}
+
+AA_INLINE void halfband_interpolate_body(const float *p, const float *c, long k, float *y, long count) {
+  long m = 0;
+  for (; m + 32 <= count; m += 32) {
+    v8f acc[4];
+    symmetric32(p + m, p + (m + 1), c, k, acc);
+    for (int b = 0; b < 4; b++)
+      for (int j = 0; j < 8; j++) {
+        y[2 * (m + 8 * b + j)] = p[m + 8 * b + j];
+        y[2 * (m + 8 * b + j) + 1] = acc[b][j];
+      }
+  }
+  for (; m + 8 <= count; m += 8) {
+    v8f acc = symmetric8(p + m, p + (m + 1), c, k);
+    for (int j = 0; j < 8; j++) {
+      y[2 * (m + j)] = p[m + j];
+      y[2 * (m + j) + 1] = acc[j];
+    }
+  }
+  for (; m < count; m++) {
+    float acc = 0;
+    for (long l = 0; l < k; l++) acc += c[l] * (p[m - l] + p[m + 1 + l]);
+    y[2 * m] = p[m];
+    y[2 * m + 1] = acc;
+  }
+}
+
+typedef int v8i __attribute__((vector_size(32)));
+
+// Lane-wise m ? a : b for a comparison mask m (all ones or all zeros per lane); C has no
+// vector conditional operator.
+AA_INLINE v8f select8f(v8i m, v8f a, v8f b) { return (v8f)(((v8i)a & m) | ((v8i)b & ~m)); }
+AA_INLINE v8i select8i(v8i m, v8i a, v8i b) { return (a & m) | (b & ~m); }
+
+// Round half away from zero without libm: t = trunc(v) is exact for |v| <= 32768.5, and so is
+// v - t; comparisons give -1 (true) or 0 per lane.
+AA_INLINE void quantize16_body(const float *x, short *q, long count) {
+  const v8f scale = {32768.f, 32768.f, 32768.f, 32768.f, 32768.f, 32768.f, 32768.f, 32768.f};
+  const v8f hi = {32767.5f, 32767.5f, 32767.5f, 32767.5f, 32767.5f, 32767.5f, 32767.5f, 32767.5f};
+  const v8f lo = -hi - 1.0f;
+  const v8f half = {0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f};
+  long i = 0;
+  for (; i + 8 <= count; i += 8) {
+    v8f v = load8(x + i) * scale;
+    v = select8f(v < hi, v, hi);  // NaN compares false: it becomes hi
+    v = select8f(v > lo, v, lo);
+    const v8i t = __builtin_convertvector(v, v8i);
+    const v8f d = v - __builtin_convertvector(t, v8f);
+    v8i r = t - (v8i)(d >= half) + (v8i)(d <= -half);
+    const v8i top = {32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767};
+    const v8i bottom = -top - 1;
+    r = select8i(r > top, top, r);
+    r = select8i(r < bottom, bottom, r);
+    for (int j = 0; j < 8; j++) q[i + j] = (short)r[j];
+  }
+  for (; i < count; i++) {
+    float v = x[i] * 32768.f;
+    v = v < 32767.5f ? v : 32767.5f;
+    v = v > -32768.5f ? v : -32768.5f;
+    const int t = (int)v;
+    const float d = v - (float)t;
+    int r = t + (d >= 0.5f ? 1 : 0) - (d <= -0.5f ? 1 : 0);
+    if (r > 32767) r = 32767;
+    if (r < -32768) r = -32768;
+    q[i] = (short)r;
+  }
+}
+
+AA_INLINE void dequantize16_body(const short *q, float *y, long count) {
+  for (long i = 0; i < count; i++) y[i] = (float)q[i] * (1.0f / 32768.f);
+}
+
+// |x| by clearing the sign bit; a NaN compares false against the running maximum and is skipped.
+AA_INLINE float peak_abs_body(const float *x, long count) {
+  const v8i mask = {0x7FFFFFFF, 0x7FFFFFFF, 0x7FFFFFFF, 0x7FFFFFFF,
+                    0x7FFFFFFF, 0x7FFFFFFF, 0x7FFFFFFF, 0x7FFFFFFF};
+  v8f m0 = {0}, m1 = {0};
+  long i = 0;
+  for (; i + 16 <= count; i += 16) {
+    const v8f a = (v8f)((v8i)load8(x + i) & mask);
+    const v8f b = (v8f)((v8i)load8(x + i + 8) & mask);
+    m0 = select8f(a > m0, a, m0);
+    m1 = select8f(b > m1, b, m1);
+  }
+  m0 = select8f(m1 > m0, m1, m0);
+  float m = 0;
+  for (int j = 0; j < 8; j++) m = m0[j] > m ? m0[j] : m;
+  for (; i < count; i++) {
+    const float a = fabsf(x[i]);
+    m = a > m ? a : m;
+  }
+  return m;
+}
+
 AA_CLONES void aa_halfband_decimate(const float *x, const float *o, const float *c, long k, float *y, long count) {
   halfband_decimate_body(x, o, c, k, y, count);
 }
@@ -219,6 +321,25 @@ void aa_polyphase_interpolated_baseline(const float *x, long padCount, const flo
                                         long taps, double factor, long phases, float *out, long count) {
   polyphase_interpolated_body(x, padCount, coef, diff, taps, factor, phases, out, count);
 }
+
+AA_CLONES void aa_gather_odd(const float *x, float *o, long count) { gather_odd_body(x, o, count); }
+void aa_gather_odd_baseline(const float *x, float *o, long count) { gather_odd_body(x, o, count); }
+
+AA_CLONES void aa_halfband_interpolate(const float *p, const float *c, long k, float *y, long count) {
+  halfband_interpolate_body(p, c, k, y, count);
+}
+void aa_halfband_interpolate_baseline(const float *p, const float *c, long k, float *y, long count) {
+  halfband_interpolate_body(p, c, k, y, count);
+}
+
+AA_CLONES void aa_quantize16(const float *x, short *q, long count) { quantize16_body(x, q, count); }
+void aa_quantize16_baseline(const float *x, short *q, long count) { quantize16_body(x, q, count); }
+
+AA_CLONES void aa_dequantize16(const short *q, float *y, long count) { dequantize16_body(q, y, count); }
+void aa_dequantize16_baseline(const short *q, float *y, long count) { dequantize16_body(q, y, count); }
+
+AA_CLONES float aa_peak_abs(const float *x, long count) { return peak_abs_body(x, count); }
+float aa_peak_abs_baseline(const float *x, long count) { return peak_abs_body(x, count); }
 
 int aa_kernels_use_avx(void) {
 #if AA_HAVE_CLONES

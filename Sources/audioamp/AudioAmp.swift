@@ -4,6 +4,9 @@ import Foundation
 
 @main
 struct AudioAmp: ParsableCommand {
+  // Every command names itself (commandName): ArgumentParser otherwise derives each name with
+  // String(describing:) on the type, whose first use per type scans every protocol
+  // conformance in the process, about a third of the start-up of every run.
   static let configuration = CommandConfiguration(
     commandName: "audioamp",
     abstract: "Turn a small clean labelled speech corpus into a large, realistic augmented one.",

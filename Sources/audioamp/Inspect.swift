@@ -4,6 +4,7 @@ import Foundation
 
 struct Inspect: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "inspect",
     abstract: "Measure audio files: duration, levels, active speech level, clipping, blind SNR, bandwidth.",
     discussion: """
       Fields: duration, sample rate, channels; peak and RMS level (dBFS); active speech level \

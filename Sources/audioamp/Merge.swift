@@ -4,6 +4,7 @@ import Foundation
 
 struct Merge: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "merge",
     abstract: "Join the shards of a run made with mix --shard into one output.",
     discussion: """
       Checks that every shard K/N in DIR/shards/ exists, finished and was made by the same \

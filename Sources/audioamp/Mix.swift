@@ -4,6 +4,7 @@ import Foundation
 
 struct Mix: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "mix",
     abstract: "Run a recipe over a corpus and write the augmented set.",
     discussion: """
       Reads every utterance of --input (any format below), applies the recipe's effects --variants times with a \

@@ -10,6 +10,7 @@ struct NoiseCommand: ParsableCommand {
 
   struct Index: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "index",
       abstract: "Index a noise or impulse-response set you already have (MUSAN, DEMAND, ESC-50, WHAM!, RIRS_NOISES, BUT ReverbDB, MIT IR survey, ACE, or a folder per category).",
       discussion: """
         Writes DIR/index.tsv: each file's category, duration, rate, channels, level, licence and \
@@ -51,6 +52,7 @@ struct NoiseCommand: ParsableCommand {
 
   struct Synth: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "synth",
       abstract: "Generate a noise file: traffic, crowd babble or cell-phone noise.",
       discussion: """
         Deterministic: the same arguments always give the same bytes. Examples:
@@ -145,7 +147,7 @@ struct NoiseCommand: ParsableCommand {
   }
 
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "What the noise library holds: files and hours per category.")
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "What the noise library holds: files and hours per category.")
     @Option(help: "Only this category, file by file.") var category: String?
     @Option(name: .long, help: ArgumentHelp("Noise library folder holding index.tsv.", valueName: "dir")) var noiseLibrary: String = "noise-library"
 
@@ -189,6 +191,7 @@ struct NoiseCommand: ParsableCommand {
 
   struct Stats: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "stats",
       abstract: "Measure noise: third-octave spectrum, centroid, band shares, L10/L50/L90, modulation spectrum, speech masking (ESTOI).",
       discussion: """
         Per file, and per category when several files share one (the category comes from the \
@@ -213,6 +216,7 @@ struct NoiseCommand: ParsableCommand {
 
   struct Compare: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "compare",
       abstract: "Compare two noises (files, or folders pooled) figure by figure.",
       discussion: """
         Example:

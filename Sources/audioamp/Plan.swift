@@ -4,6 +4,7 @@ import Foundation
 
 struct Plan: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "plan",
     abstract: "Say what a mix run will make and how long it will take, before running it.",
     discussion: """
       Counts the corpus, reads file lengths (from an even sample past \(PlanJob.headerLimit) files), \

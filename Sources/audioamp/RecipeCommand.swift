@@ -10,6 +10,7 @@ struct RecipeCommand: ParsableCommand {
 
   struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "check",
       abstract: "Validate recipes without reading any audio.",
       discussion: """
         Reports every problem in one pass as file:line:column: field: message, and checks that \
@@ -41,6 +42,7 @@ struct RecipeCommand: ParsableCommand {
 
   struct Keys: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "keys",
       abstract: "Print the recipe key reference, generated from the effects' declarations.",
       discussion: """
         Without an effect, the top-level keys and every effect; the README's tables are exactly \
@@ -75,6 +77,7 @@ struct RecipeCommand: ParsableCommand {
 
   struct Schema: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "schema",
       abstract: "Print a JSON Schema for recipe files (for editors with a YAML language server).",
       discussion: """
         Save it (audioamp recipe schema > recipe.schema.json) and point the editor at it, e.g. \

@@ -4,6 +4,7 @@ import Foundation
 
 struct Review: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "review",
     abstract: "Write a listening report of a run (DIR/review/index.html), or sum up its ratings.",
     discussion: """
       Picks --sample outputs (stratified so every SNR band, effect combination or noise \

@@ -10,6 +10,7 @@ struct RoomCommand: ParsableCommand {
 
   struct Synth: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "synth",
       abstract: "Synthesize a room impulse response, or a library of them, meeting a target RT60.",
       discussion: """
         Image sources for the early part (exact delays, fractional-delay interpolation, octave-band \
@@ -114,6 +115,7 @@ struct RoomCommand: ParsableCommand {
 
   struct Measure: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "measure",
       abstract: "Measure an impulse response: RT60 (T20, T30 by Schroeder integration), EDT, DRR, C50, direct-path delay.",
       discussion: """
         The noise floor is found and cut off (Lundeby) before integrating. Example:

@@ -4,6 +4,7 @@ import Foundation
 
 struct Speak: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "speak",
     abstract: "Make a labelled corpus from text with synthetic voices (then, optionally, run a recipe over it).",
     discussion: """
       Speaks every prompt of --text with every voice of --voices, --variants times each, with a \

@@ -70,7 +70,7 @@ public final class SoundFile {
   public init(readingFrom path: String) throws {
     self.path = path
     guard FileManager.default.fileExists(atPath: path) else { throw AudioFileError.missing(path: path) }
-    if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size == 0 {
+    if SoundFile.linkSize(path) == 0 {
       throw AudioFileError.empty(path: path)
     }
     var sfinfo = SF_INFO()
@@ -216,9 +216,7 @@ public final class SoundFile {
   /// Writes `samples` as a 32-bit float mono WAV file (for impulse responses, whose decaying
   /// tails would be lost below 16-bit resolution). Written through a temporary file and renamed.
   public static func writeWAVFloat(_ samples: [Float], sampleRate: Int, to path: String) throws {
-    let url = URL(fileURLWithPath: path)
-    let tmp = url.deletingLastPathComponent()
-      .appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())").path
+    let tmp = SoundFile.partialPath(for: path)
     var sfinfo = SF_INFO()
     sfinfo.samplerate = Int32(sampleRate)
     sfinfo.channels = 1
@@ -261,9 +259,7 @@ public final class SoundFile {
   /// `bitrateKbps` sets a constant bit rate for `.mp3` (LAME through libsndfile; 8–160 kbit/s at
   /// 16–24 kHz, 8–64 below 16 kHz, 32–320 from 32 kHz; clamped to that range).
   public static func write(_ samples: [Float], sampleRate: Int, to path: String, format: AudioFileFormat, bitrateKbps: Double? = nil) throws {
-    let url = URL(fileURLWithPath: path)
-    let tmp = url.deletingLastPathComponent()
-      .appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())").path
+    let tmp = SoundFile.partialPath(for: path)
     var sfinfo = SF_INFO()
     sfinfo.samplerate = Int32(sampleRate)
     sfinfo.channels = 1
@@ -308,7 +304,7 @@ public final class SoundFile {
     full = full || errno == ENOSPC
     // libsndfile buffers: a full disk can show only at close, or as a short file with no error
     // at all, so the size on disk is checked too (a WAV must hold its 44-byte header).
-    if writeError == nil, closeResult == 0, !full, let size = (try? FileManager.default.attributesOfItem(atPath: tmp))?[.size] as? Int,
+    if writeError == nil, closeResult == 0, !full, let size = SoundFile.linkSize(tmp),
       format == .wav16, size < 44 + 2 * samples.count
     {
       full = true
@@ -330,6 +326,24 @@ public final class SoundFile {
       if noSpace { throw AudioFileError.diskFull(path: path) }
       throw AudioFileError.writeFailed(path: path, reason: reason)
     }
+  }
+
+  /// `.NAME.partial-PID` beside `path`: where the writers keep a file until it is complete.
+  /// Built from the string: `URL(fileURLWithPath:)` asks the file system whether each path it
+  /// is given is a folder, a stat per path on every output.
+  static func partialPath(for path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return ".\(path).partial-\(getpid())" }
+    return "\(path[...slash]).\(path[path.index(after: slash)...]).partial-\(getpid())"
+  }
+
+  /// The size in bytes of the file at `path` itself (a symbolic link is not followed, as
+  /// `FileManager.attributesOfItem` does not), or nil when it cannot be read. One lstat(2):
+  /// `attributesOfItem` also looks up the owner's and group's names, reading /etc/passwd and
+  /// /etc/group on every call.
+  static func linkSize(_ path: String) -> Int? {
+    var st = stat()
+    guard lstat(path, &st) == 0 else { return nil }
+    return Int(st.st_size)
   }
 
   /// True when the file system holding `path` has fewer than `bytes` bytes free for this user.

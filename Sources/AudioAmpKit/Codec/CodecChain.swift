@@ -1,3 +1,5 @@
+import CKernels
+
 /// Runs a ``SpeechCodec`` over a whole signal at any rate: resamples to the codec's rate,
 /// encodes and decodes frame by frame with an optional loss pattern, removes the codec's delay
 /// and resamples back.
@@ -40,22 +42,14 @@ public enum CodecChain {
     let size = codec.frameSize
     let delay = codec.delay
     let frames = (n + delay + size - 1) / size
-    var pcm = [Int16](repeating: 0, count: frames * size)
-    pcm.withUnsafeMutableBufferPointer { p in
-      atCodecRate.withUnsafeBufferPointer { a in
-        // Round half away from zero and clip to 16 bits, as `rounded()` then clamping does,
-        // without a libm call per sample: v is limited to ±32768.5 first (NaN to the top, as
-        // before), so the truncating conversion cannot trap, and v − trunc(v) is exact.
-        for i in 0..<n {
-          var v = a[i] * 32768
-          v = v < 32767.5 ? v : 32767.5
-          v = v > -32768.5 ? v : -32768.5
-          let t = Int32(v)
-          let d = v - Float(t)
-          p[i] = Int16(clamping: t + (d >= 0.5 ? 1 : 0) - (d <= -0.5 ? 1 : 0))
-        }
-      }
+    // Round half away from zero and clip to 16 bits (CKernels, vectorised, same bits on AVX and
+    // baseline); the frames' tail past the signal is zeros.
+    let pcm = [Int16](unsafeUninitializedCapacity: frames * size) { p, count in
+      if n > 0 { atCodecRate.withUnsafeBufferPointer { a in aa_quantize16(a.baseAddress!, p.baseAddress!, n) } }
+      if frames * size > n { (p.baseAddress! + n).initialize(repeating: 0, count: frames * size - n) }
+      count = frames * size
     }
+    // Zeros: a frame lost before any was heard stays silent.
     var decoded = [Int16](repeating: 0, count: frames * size)
     var packet = [UInt8](repeating: 0, count: max(1, codec.maxPacketBytes))
     try pcm.withUnsafeBufferPointer { pp in
@@ -89,13 +83,20 @@ public enum CodecChain {
         }
       }
     }
-    var y = [Float](repeating: 0, count: n)
-    y.withUnsafeMutableBufferPointer { yp in
-      decoded.withUnsafeBufferPointer { d in
-        for i in 0..<n { yp[i] = Float(d[i + delay]) / 32768 }
+    // Back to float (exact: q/32768) with the codec's delay removed, written straight into the
+    // resampler's buffer when the way back is the half-band interpolator.
+    var back: [Float]
+    if sampleRate == 2 * codec.sampleRate {
+      back = decoded.withUnsafeBufferPointer { d in
+        HalfbandResampler.interpolate(count: n) { aa_dequantize16(d.baseAddress! + delay, $0, n) }
       }
+    } else {
+      let y = [Float](unsafeUninitializedCapacity: n) { yp, count in
+        if n > 0 { decoded.withUnsafeBufferPointer { d in aa_dequantize16(d.baseAddress! + delay, yp.baseAddress!, n) } }
+        count = n
+      }
+      back = try resample(y, from: codec.sampleRate, to: sampleRate)
     }
-    var back = try resample(y, from: codec.sampleRate, to: sampleRate)
     if back.count > x.count {
       back.removeLast(back.count - x.count)
     } else if back.count < x.count {

@@ -89,7 +89,15 @@ public final class G711Codec: SpeechCodec {
   public let hasConcealment = false
 
   /// Creates a codec for `law`.
-  public init(law: G711.Law) { self.law = law }
+  public init(law: G711.Law) {
+    self.law = law
+    encodeTable = law == .mu ? Self.muEncode : Self.aEncode
+    decodeTable = law == .mu ? Self.muDecode : Self.aDecode
+  }
+
+  /// This law's tables, taken once here rather than from the shared statics in every frame.
+  private let encodeTable: [UInt8]
+  private let decodeTable: [Int16]
 
   public var maxPacketBytes: Int { frameSize }
 
@@ -101,8 +109,7 @@ public final class G711Codec: SpeechCodec {
   private static let aDecode: [Int16] = (0..<256).map { G711.aLawDecode(UInt8($0)) }
 
   public func encode(_ frame: UnsafeBufferPointer<Int16>, frameIndex: Int, into packet: UnsafeMutableBufferPointer<UInt8>) -> Int {
-    let table = law == .mu ? Self.muEncode : Self.aEncode
-    table.withUnsafeBufferPointer { t in
+    encodeTable.withUnsafeBufferPointer { t in
       for i in 0..<frameSize { packet[i] = t[Int(frame[i]) &+ 32768] }
     }
     return frameSize
@@ -112,8 +119,7 @@ public final class G711Codec: SpeechCodec {
     guard let packet else {
       throw CodecError.unsupported(codec: name, detail: "has no concealment of its own")
     }
-    let table = law == .mu ? Self.muDecode : Self.aDecode
-    table.withUnsafeBufferPointer { t in
+    decodeTable.withUnsafeBufferPointer { t in
       for i in 0..<min(packet.count, output.count) { output[i] = t[Int(packet[i])] }
     }
   }

@@ -66,14 +66,21 @@ public enum HalfbandResampler {
     // k + 8 on the right, so every read of the block loop stays inside the buffer:
     // y[m] = ½·x[2m] + Σₗ cₗ·(o[m − l − 1] + o[m + l]).
     let oddCount = n / 2
-    var odd = [Float](repeating: 0, count: oddCount + 2 * k + 16)
-    var y = [Float](repeating: 0, count: outCount)
-    x.withUnsafeBufferPointer { xp in
-      odd.withUnsafeMutableBufferPointer { op in
-        for i in 0..<oddCount { op[k + i] = xp[2 * i + 1] }
+    let width = oddCount + 2 * k + 16
+    // Only the padding needs zeros: the samples and the output are written in full, so neither
+    // buffer is cleared first (a pass over memory per call saved).
+    let odd = [Float](unsafeUninitializedCapacity: width) { op, count in
+      x.withUnsafeBufferPointer { xp in
+        let o = op.baseAddress!
+        o.initialize(repeating: 0, count: k)
+        aa_gather_odd(xp.baseAddress!, o + k, oddCount)
+        (o + k + oddCount).initialize(repeating: 0, count: width - k - oddCount)
       }
-      odd.withUnsafeBufferPointer { op in
-        y.withUnsafeMutableBufferPointer { yp in
+      count = width
+    }
+    let y = [Float](unsafeUninitializedCapacity: outCount) { yp, count in
+      x.withUnsafeBufferPointer { xp in
+        odd.withUnsafeBufferPointer { op in
           taps.withUnsafeBufferPointer { cp in
             // 32 outputs per pass in four independent accumulators, then 8, then one at a time;
             // each output sums its taps in the same order on either instruction set.
@@ -81,6 +88,7 @@ public enum HalfbandResampler {
           }
         }
       }
+      count = outCount
     }
     return y
   }
@@ -91,33 +99,37 @@ public enum HalfbandResampler {
   ///   y[2m + 1] = Σₗ 2cₗ·(x[m − l] + x[m + 1 + l]), the band-limited value half-way between.
   ///   Empty input gives empty output.
   public static func interpolate(_ x: [Float]) -> [Float] {
-    let n = x.count
+    x.withUnsafeBufferPointer { xp in
+      interpolate(count: x.count) { $0.initialize(from: xp.baseAddress!, count: x.count) }
+    }
+  }
+
+  /// The odd taps doubled, as the interpolation kernel uses them.
+  static let interpolationTaps: [Float] = oddTaps.map { 2 * $0 }
+
+  /// ``interpolate(_:)`` of the `count` samples `fill` writes into the buffer it is given
+  /// (exactly `count` long), so a caller can produce its signal in place (CodecChain converts
+  /// decoded PCM straight into it). Returns `2 · count` samples; 0 gives an empty array.
+  static func interpolate(count n: Int, fill: (UnsafeMutablePointer<Float>) -> Void) -> [Float] {
     guard n > 0 else { return [] }
-    let taps = oddTaps.map { 2 * $0 }
+    let taps = interpolationTaps
     let k = taps.count
-    var padded = [Float](repeating: 0, count: n + 2 * k + 16)
-    padded.withUnsafeMutableBufferPointer { p in
-      x.withUnsafeBufferPointer { xp in (p.baseAddress! + k).update(from: xp.baseAddress!, count: n) }
+    let width = n + 2 * k + 16
+    let padded = [Float](unsafeUninitializedCapacity: width) { p, count in
+      let b = p.baseAddress!
+      b.initialize(repeating: 0, count: k)
+      fill(b + k)
+      (b + k + n).initialize(repeating: 0, count: width - k - n)
+      count = width
     }
-    var y = [Float](repeating: 0, count: 2 * n)
-    var mid = [Float](repeating: 0, count: n)
-    padded.withUnsafeBufferPointer { pp in
-      mid.withUnsafeMutableBufferPointer { mp in
+    // y[2m] = x[m], y[2m + 1] = the midpoint, written interleaved by the kernel.
+    return [Float](unsafeUninitializedCapacity: 2 * n) { yp, count in
+      padded.withUnsafeBufferPointer { pp in
         taps.withUnsafeBufferPointer { cp in
-          aa_halfband_midpoints(pp.baseAddress! + k, cp.baseAddress!, k, mp.baseAddress!, n)
+          aa_halfband_interpolate(pp.baseAddress! + k, cp.baseAddress!, k, yp.baseAddress!, n)
         }
       }
+      count = 2 * n
     }
-    y.withUnsafeMutableBufferPointer { yp in
-      x.withUnsafeBufferPointer { xp in
-        mid.withUnsafeBufferPointer { mp in
-          for m in 0..<n {
-            yp[2 * m] = xp[m]
-            yp[2 * m + 1] = mp[m]
-          }
-        }
-      }
-    }
-    return y
   }
 }

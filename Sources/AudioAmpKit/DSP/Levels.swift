@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Signal levels: RMS, peak and decibel conversions.
@@ -29,19 +30,13 @@ public enum Levels {
 
   /// Largest absolute sample value; 0 for an empty buffer.
   ///
-  /// Compares bit patterns: with the sign bit cleared, a Float's bit pattern orders as its
-  /// magnitude does, and an integer maximum vectorises where a Float `max` chain (NaN rules)
-  /// stays scalar and latency-bound (it was 16 % of an identity `mix`: read, clip guard,
-  /// write). The result is exact; NaN samples are ignored, as before.
+  /// Runs in CKernels (`aa_peak_abs`: sign bit cleared, a running maximum by comparison in two
+  /// 8-lane registers, AVX where the machine has it): a Float `max` chain in Swift stays scalar
+  /// and latency-bound (it was 16 % of an identity `mix`: read, clip guard, write), and the
+  /// bit-pattern maximum that replaced it has no 8-lane form on baseline x86-64. The result is
+  /// exact; NaN samples are ignored and +inf counts.
   public static func peak(_ x: [Float]) -> Float {
-    x.withUnsafeBufferPointer { p in
-      var m: Int32 = 0
-      for v in p {
-        let b = Int32(bitPattern: v.bitPattern & 0x7FFF_FFFF)
-        m = max(m, b > 0x7F80_0000 ? 0 : b)  // above +inf's pattern: NaN
-      }
-      return Float(bitPattern: UInt32(bitPattern: m))
-    }
+    x.withUnsafeBufferPointer { p in p.isEmpty ? 0 : aa_peak_abs(p.baseAddress!, p.count) }
   }
 
   /// Amplitude ratio to decibels (20·log10); −inf for 0.

@@ -39,6 +39,30 @@ void aa_polyphase_interpolated_baseline(const float *x, long padCount, const flo
                                         const float *diff, long taps, double factor, long phases,
                                         float *out, long count);
 
+/// The odd samples of x: o[i] = x[2i + 1] for i in [0, count) (x holds at least 2·count
+/// samples). Moves data only, so both versions give the same bits trivially.
+void aa_gather_odd(const float *x, float *o, long count);
+void aa_gather_odd_baseline(const float *x, float *o, long count);
+
+/// Half-band 1:2 interpolation, interleaved: y[2m] = p[m] and y[2m + 1] = the midpoint of
+/// `aa_halfband_midpoints` (same sums, same bits) for m in [0, count); writes 2·count samples.
+/// `p` is readable from p[−k] to p[count + k + 8].
+void aa_halfband_interpolate(const float *p, const float *c, long k, float *y, long count);
+void aa_halfband_interpolate_baseline(const float *p, const float *c, long k, float *y, long count);
+
+/// Float to 16-bit PCM as CodecChain quantises: v = x·32768 limited to [−32768.5, 32767.5]
+/// (NaN to 32767.5), rounded half away from zero, then clipped to [−32768, 32767].
+void aa_quantize16(const float *x, short *q, long count);
+void aa_quantize16_baseline(const float *x, short *q, long count);
+
+/// 16-bit PCM to float: y[i] = q[i] / 32768 (exact).
+void aa_dequantize16(const short *q, float *y, long count);
+void aa_dequantize16_baseline(const short *q, float *y, long count);
+
+/// Largest |x[i]|, exact; NaN samples are ignored (+inf counts); 0 for an empty buffer.
+float aa_peak_abs(const float *x, long count);
+float aa_peak_abs_baseline(const float *x, long count);
+
 /// 1 when the kernels above run their AVX version on this machine, else 0.
 int aa_kernels_use_avx(void);
 
