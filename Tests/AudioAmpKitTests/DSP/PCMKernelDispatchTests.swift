@@ -43,14 +43,8 @@ struct PCMKernelDispatchTests {
     let x = (0..<n).map { edges[($0 * 7 + n) % edges.count] }
     var a = [Int16](repeating: 1, count: n)
     var b = [Int16](repeating: 2, count: n)
-    x.withUnsafeBufferPointer { xp in
-      a.withUnsafeMutableBufferPointer { ap in
-        b.withUnsafeMutableBufferPointer { bp in
-          aa_quantize16(xp.baseAddress, ap.baseAddress, n)
-          aa_quantize16_baseline(xp.baseAddress, bp.baseAddress, n)
-        }
-      }
-    }
+    aa_quantize16(x, &a, n)
+    aa_quantize16_baseline(x, &b, n)
     #expect(a == b)
     #expect(a == x.map(Self.reference))
   }
@@ -91,14 +85,8 @@ struct PCMKernelDispatchTests {
     let x = Signals.noise(key: UInt64(300 + n), count: 2 * n + 1, sigma: 0.3)
     var a = [Float](repeating: 1, count: n)
     var b = [Float](repeating: 2, count: n)
-    x.withUnsafeBufferPointer { xp in
-      a.withUnsafeMutableBufferPointer { ap in
-        b.withUnsafeMutableBufferPointer { bp in
-          aa_gather_odd(xp.baseAddress, ap.baseAddress, n)
-          aa_gather_odd_baseline(xp.baseAddress, bp.baseAddress, n)
-        }
-      }
-    }
+    aa_gather_odd(x, &a, n)
+    aa_gather_odd_baseline(x, &b, n)
     #expect(Self.bits(a) == Self.bits(b))
     #expect(Self.bits(a) == Self.bits((0..<n).map { x[2 * $0 + 1] }))
   }

@@ -142,9 +142,9 @@ public struct TrafficGenerator: Sendable {
         accelerating = inCycle - red < 12
       }
       let heavy = rng.nextUnit() < heavyShare
-      // Half the goods vehicles and buses are category 2 in town, a third on motorways.
-      let category: Category = !heavy ? .light : rng.nextUnit() < (speeds.upperBound > 100 ? 0.35 : 0.5) ? .medium : .heavy
-      var v = min(rng.uniform(speeds.lowerBound, speeds.upperBound) * (heavy ? 0.9 : 1), heavy ? 90 : .infinity) / 3.6
+      let category: Category = !heavy ? .light : rng.nextUnit() < Self.mediumShare(speeds) ? .medium : .heavy
+      let drawn = rng.uniform(speeds.lowerBound, speeds.upperBound)
+      var v = (heavy ? Self.goodsVehicleKmh(drawn) : drawn) / 3.6
       if accelerating { v = min(v, rng.uniform(12, 30) / 3.6) }
       // Firing frequency: rpm/60 × cylinders/2 ≈ 45–110 Hz for cars, 35–70 Hz for diesels.
       let perMS = heavy ? rng.uniform(2.2, 3.2) : rng.uniform(3.5, 5.5)
@@ -217,16 +217,24 @@ public struct TrafficGenerator: Sendable {
   /// Octave centres of the CNOSSOS-EU coefficients, Hz.
   static let octaveHz: [Double] = [63, 125, 250, 500, 1000, 2000, 4000, 8000]
 
+  /// Share of category 2 among the goods vehicles and buses: half in town, a third on roads
+  /// faster than 100 km/h.
+  static func mediumShare(_ speedKmh: ClosedRange<Double>) -> Double { speedKmh.upperBound > 100 ? 0.35 : 0.5 }
+
+  /// A goods vehicle's speed on a road where a car drives `kmh`: a tenth slower, and at most
+  /// 90 km/h (speed limiters, Directive 92/6/EEC).
+  static func goodsVehicleKmh(_ kmh: Double) -> Double { min(kmh * 0.9, 90) }
+
   /// The long-term octave powers of a road's traffic (`traffic`: its speed range and share of
   /// goods vehicles and buses): each category at the mean speed it drives, weighted by its
   /// share of the flow.
   static func bedEmission(_ traffic: (perMinute: Double, speedKmh: ClosedRange<Double>, heavyShare: Double), wet: Bool) -> [Double] {
     let mean = (traffic.speedKmh.lowerBound + traffic.speedKmh.upperBound) / 2
-    let mediumShare = traffic.speedKmh.upperBound > 100 ? 0.35 : 0.5
+    let mediumShare = Self.mediumShare(traffic.speedKmh)
     let mix: [(Category, Double, Double)] = [
       (.light, 1 - traffic.heavyShare, mean),
-      (.medium, traffic.heavyShare * mediumShare, min(90, mean * 0.9)),
-      (.heavy, traffic.heavyShare * (1 - mediumShare), min(90, mean * 0.9)),
+      (.medium, traffic.heavyShare * mediumShare, goodsVehicleKmh(mean)),
+      (.heavy, traffic.heavyShare * (1 - mediumShare), goodsVehicleKmh(mean)),
     ]
     var bands = [Double](repeating: 0, count: 8)
     for (category, share, speed) in mix {
