@@ -11,7 +11,8 @@ public enum NoiseStatsReport {
     public var category: String
     /// The figures.
     public var stats: NoiseStatistics
-    /// Figures outside the category's targets (empty when none, or no targets).
+    /// Figures outside the category's targets (empty when none, or no targets); a category's
+    /// entry adds the medians of its files against the file-median targets.
     public var outsideTargets: [String]
   }
 
@@ -59,23 +60,25 @@ public enum NoiseStatsReport {
   }
 
   /// Measures each file and, when several share a category, the category (its files' analysed
-  /// stretches joined). Files are read at 16 kHz.
+  /// stretches joined, and the medians of its files' figures checked). Files are read at 16 kHz.
   /// - Throws: ``AudioFileError`` naming an unreadable file, ``DSPError`` from resampling.
   public static func measure(paths: [String], options: Options = Options()) throws -> [Entry] {
     let rate = options.speech?.sampleRate ?? 16000
     var entries: [Entry] = []
     var pooled: [String: [Float]] = [:]
-    var counts: [String: Int] = [:]
+    var perFile: [String: [NoiseStatistics]] = [:]
     for (path, category) in try files(paths) {
       let x = try AudioLoader.load(path: path, durationSeconds: options.maxSeconds.map { s in
         min(s, (try? SoundFile(readingFrom: path).info.durationSeconds) ?? s)
       }, sampleRate: rate).samples
       entries.append(try entry(name: path, category: category, samples: x, rate: rate, speech: options.speech))
       pooled[category, default: []] += x
-      counts[category, default: 0] += 1
+      perFile[category, default: []].append(entries[entries.count - 1].stats)
     }
-    for c in pooled.keys.sorted() where counts[c]! > 1 {
-      entries.append(try entry(name: "category:\(c)", category: c, samples: pooled[c]!, rate: rate, speech: options.speech))
+    for c in pooled.keys.sorted() where perFile[c]!.count > 1 {
+      var e = try entry(name: "category:\(c)", category: c, samples: pooled[c]!, rate: rate, speech: options.speech)
+      e.outsideTargets += NoiseTargets.categories[c]?.medianViolations(perFile[c]!) ?? []
+      entries.append(e)
     }
     return entries
   }

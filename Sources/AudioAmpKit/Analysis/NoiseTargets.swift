@@ -56,6 +56,14 @@ public struct NoiseTargets: Sendable, Codable, Equatable {
   var pooledCentroidHz: ClosedRange<Double>?
   var pooledBelow300Share: ClosedRange<Double>?
   var pooledTelephoneShare: ClosedRange<Double>?
+  /// The median over a category's files of L10 − L90 (dB) and of the 2–8 Hz modulation (dB):
+  /// how much the files fluctuate as a set, within the range of the recorded references. One
+  /// file may be steadier or livelier than any recording (a reverberant hall, an office), but
+  /// a library whose typical file is steadier than every recording is smoother than real
+  /// noise. Nil where no recordings pin it down.
+  public var fileMedianL10MinusL90DB: ClosedRange<Double>?
+  /// See ``fileMedianL10MinusL90DB``.
+  public var fileMedianSyllableModulationDB: ClosedRange<Double>?
   /// Where the ranges come from, one line.
   public var source: String
 
@@ -69,6 +77,7 @@ public struct NoiseTargets: Sendable, Codable, Equatable {
     "crowd": NoiseTargets(
       centroidHz: 450...1100, telephoneShare: 0.6...0.9, below300Share: 0.05...0.35,
       l10MinusL90DB: 2...10, syllableModulationDB: -22...(-2), estoiAt5DB: 0.45...0.70,
+      fileMedianL10MinusL90DB: 4.4...9.2, fileMedianSyllableModulationDB: -7.3...(-2.3),
       source: "LTASS (Byrne et al. 1994, ANSI S3.5); Krishnamurthy & Hansen 2009; Lebo et al. 1994; 6 recorded crowds (REAL-REFERENCES.md)"),
     "cell-phone": NoiseTargets(
       centroidHz: 100...4500, telephoneShare: 0.05...1.0, below300Share: 0.0...0.95,
@@ -82,13 +91,15 @@ public struct NoiseTargets: Sendable, Codable, Equatable {
   }
 
   /// Creates targets.
-  public init(centroidHz: ClosedRange<Double>, telephoneShare: ClosedRange<Double>, below300Share: ClosedRange<Double>, l10MinusL90DB: ClosedRange<Double>, syllableModulationDB: ClosedRange<Double>, estoiAt5DB: ClosedRange<Double>?, pooled: (centroidHz: ClosedRange<Double>, below300Share: ClosedRange<Double>, telephoneShare: ClosedRange<Double>)? = nil, source: String) {
+  public init(centroidHz: ClosedRange<Double>, telephoneShare: ClosedRange<Double>, below300Share: ClosedRange<Double>, l10MinusL90DB: ClosedRange<Double>, syllableModulationDB: ClosedRange<Double>, estoiAt5DB: ClosedRange<Double>?, fileMedianL10MinusL90DB: ClosedRange<Double>? = nil, fileMedianSyllableModulationDB: ClosedRange<Double>? = nil, pooled: (centroidHz: ClosedRange<Double>, below300Share: ClosedRange<Double>, telephoneShare: ClosedRange<Double>)? = nil, source: String) {
     self.centroidHz = centroidHz
     self.telephoneShare = telephoneShare
     self.below300Share = below300Share
     self.l10MinusL90DB = l10MinusL90DB
     self.syllableModulationDB = syllableModulationDB
     self.estoiAt5DB = estoiAt5DB
+    self.fileMedianL10MinusL90DB = fileMedianL10MinusL90DB
+    self.fileMedianSyllableModulationDB = fileMedianSyllableModulationDB
     self.source = source
     self.pooled = pooled
   }
@@ -113,6 +124,27 @@ public struct NoiseTargets: Sendable, Codable, Equatable {
       check("pooled centroid (Hz)", s.centroidHz, p.centroidHz, "%.0f")
       check("pooled below-300 Hz share", s.shareBelow300Hz, p.below300Share, "%.2f")
       check("pooled 300-3400 Hz share", s.shareTelephoneBand, p.telephoneShare, "%.2f")
+    }
+    return out
+  }
+
+  /// One line per file-median figure of a category's `files` outside ``fileMedianL10MinusL90DB``
+  /// or ``fileMedianSyllableModulationDB``; empty when both are in range, unset, or there are
+  /// fewer than two files.
+  public func medianViolations(_ files: [NoiseStatistics]) -> [String] {
+    guard files.count > 1 else { return [] }
+    func median(_ v: [Double]) -> Double {
+      let s = v.sorted()
+      return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+    var out: [String] = []
+    for (name, range, value) in [
+      ("median file L10-L90 (dB)", fileMedianL10MinusL90DB, median(files.map(\.l10MinusL90DB))),
+      ("median file 2-8 Hz modulation (dB)", fileMedianSyllableModulationDB, median(files.map(Self.syllableModulation))),
+    ] {
+      if let range, !range.contains(value) {
+        out.append("\(name) \(String(format: "%.1f", value)) outside \(String(format: "%.1f", range.lowerBound))–\(String(format: "%.1f", range.upperBound))")
+      }
     }
     return out
   }

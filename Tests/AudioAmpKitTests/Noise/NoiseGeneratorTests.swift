@@ -91,6 +91,24 @@ private func percentile(_ v: [Double], _ p: Double) -> Double {
     #expect(!t.violations(s).contains { $0.hasPrefix("pooled") })
   }
 
+  /// The file-median targets tell a library of steady crowds from one that fluctuates like
+  /// the recordings: the same steady crowd three times fails, and adding livelier files moves
+  /// the median back into range.
+  @Test func fileMedianTargetsFlagASteadyCrowdLibrary() throws {
+    var rng = UtteranceRNG(key: 3)
+    let n = 16000 * 12
+    // Speech-band noise, steady, and the same noise gated at 4 Hz (a strongly modulated one).
+    let steady = SynthKit.shape(SynthKit.colouredNoise(n, exponent: 0, sampleRate: 16000, rng: &rng), sampleRate: 16000) { f in f > 300 && f < 3000 ? 1 : 0.05 }
+    let lively = steady.enumerated().map { i, v in v * Float(1.0 + 0.3 * sin(2 * Double.pi * 4 * Double(i) / 16000)) }
+    let s = NoiseStatistics.measure(steady, sampleRate: 16000), l = NoiseStatistics.measure(lively, sampleRate: 16000)
+    let t = NoiseTargets.categories["crowd"]!
+    #expect(t.medianViolations([s, s, s]).contains { $0.hasPrefix("median file 2-8 Hz modulation") })
+    #expect(t.medianViolations([s]).isEmpty, "one file is no set")
+    let mod = NoiseTargets.syllableModulation(l)
+    #expect(t.fileMedianSyllableModulationDB!.contains(mod), "lively \(mod) dB")
+    #expect(t.medianViolations([s, l, l]).allSatisfy { !$0.contains("modulation") })
+  }
+
   @Test(arguments: [TrafficGenerator.Scene.carCabin, .busInterior])
   func interiorsAreDarkAndTheCabinSteady(scene: TrafficGenerator.Scene) {
     let x = TrafficGenerator(scene: scene).render(seconds: 12, sampleRate: 16000, seed: 4)

@@ -33,6 +33,20 @@ import Testing
     #expect(v.isEmpty, "\(category) pooled: \(v.joined(separator: "; "))")
   }
 
+  /// A category's typical file fluctuates as the recordings do: the median over its files of
+  /// L10 − L90 and of the 2–8 Hz modulation within the recorded range. A library of crowds
+  /// all steadier than any recording fails this while every file passes its own wide range.
+  @Test(arguments: NoiseTargets.categories.filter { $0.value.fileMedianSyllableModulationDB != nil }.keys.sorted())
+  func eachCategorysTypicalFileFluctuatesAsTheRecordingsDo(category: String) throws {
+    let stats = try Self.library.files(in: category).map { f in
+      NoiseStatistics.measure(try AudioLoader.load(path: f.path, durationSeconds: min(60, f.durationSeconds), sampleRate: 16000).samples, sampleRate: 16000)
+    }
+    let mods = stats.map(NoiseTargets.syllableModulation).sorted()
+    print("\(category) per-file 2-8 Hz modulation (dB): \(mods.map { String(format: "%.1f", $0) }.joined(separator: " "))")
+    let v = NoiseTargets.categories[category]!.medianViolations(stats)
+    #expect(v.isEmpty, "\(category): \(v.joined(separator: "; "))")
+  }
+
   @Test func everyCategoryHoldsTwentyMinutesInEightFilesUnderOneHundredMegabytes() throws {
     var bytes = 0
     for (c, files) in Self.library.categories {
