@@ -110,9 +110,7 @@ public struct NoiseTargets: Sendable, Codable, Equatable {
   public func violations(_ s: NoiseStatistics, pooled isPooled: Bool = false) -> [String] {
     var out: [String] = []
     func check(_ name: String, _ v: Double, _ r: ClosedRange<Double>, _ fmt: String) {
-      if !r.contains(v) {
-        out.append("\(name) \(String(format: fmt, v)) outside \(String(format: fmt, r.lowerBound))–\(String(format: fmt, r.upperBound))")
-      }
+      if let line = Self.outside(name, v, r, fmt) { out.append(line) }
     }
     check("centroid (Hz)", s.centroidHz, centroidHz, "%.0f")
     check("300-3400 Hz share", s.shareTelephoneBand, telephoneShare, "%.2f")
@@ -137,15 +135,14 @@ public struct NoiseTargets: Sendable, Codable, Equatable {
       let s = v.sorted()
       return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
-    var out: [String] = []
-    for (name, range, value) in [
+    return [
       ("median file L10-L90 (dB)", fileMedianL10MinusL90DB, median(files.map(\.l10MinusL90DB))),
       ("median file 2-8 Hz modulation (dB)", fileMedianSyllableModulationDB, median(files.map(Self.syllableModulation))),
-    ] {
-      if let range, !range.contains(value) {
-        out.append("\(name) \(String(format: "%.1f", value)) outside \(String(format: "%.1f", range.lowerBound))–\(String(format: "%.1f", range.upperBound))")
-      }
-    }
-    return out
+    ].compactMap { name, range, value in range.flatMap { Self.outside(name, value, $0, "%.1f") } }
+  }
+
+  /// "NAME V outside LO–HI" when `v` is outside `r`, else nil; `fmt` formats the numbers.
+  static func outside(_ name: String, _ v: Double, _ r: ClosedRange<Double>, _ fmt: String) -> String? {
+    r.contains(v) ? nil : "\(name) \(String(format: fmt, v)) outside \(String(format: fmt, r.lowerBound))–\(String(format: fmt, r.upperBound))"
   }
 }
