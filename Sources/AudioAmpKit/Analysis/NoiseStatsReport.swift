@@ -71,9 +71,10 @@ public enum NoiseStatsReport {
       let x = try AudioLoader.load(path: path, durationSeconds: options.maxSeconds.map { s in
         min(s, (try? SoundFile(readingFrom: path).info.durationSeconds) ?? s)
       }, sampleRate: rate).samples
-      entries.append(try entry(name: path, category: category, samples: x, rate: rate, speech: options.speech))
+      let e = try entry(name: path, category: category, samples: x, rate: rate, speech: options.speech)
+      entries.append(e)
       pooled[category, default: []] += x
-      perFile[category, default: []].append(entries[entries.count - 1].stats)
+      perFile[category, default: []].append(e.stats)
     }
     for c in pooled.keys.sorted() where perFile[c]!.count > 1 {
       var e = try entry(name: "category:\(c)", category: c, samples: pooled[c]!, rate: rate, speech: options.speech)

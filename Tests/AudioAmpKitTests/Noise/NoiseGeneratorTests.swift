@@ -97,7 +97,7 @@ private func percentile(_ v: [Double], _ p: Double) -> Double {
   @Test func fileMedianTargetsFlagASteadyCrowdLibrary() throws {
     var rng = UtteranceRNG(key: 3)
     let n = 16000 * 12
-    // Speech-band noise, steady, and the same noise gated at 4 Hz (a strongly modulated one).
+    // Speech-band noise, steady, and the same noise with a 30 % amplitude modulation at 4 Hz.
     let steady = SynthKit.shape(SynthKit.colouredNoise(n, exponent: 0, sampleRate: 16000, rng: &rng), sampleRate: 16000) { f in f > 300 && f < 3000 ? 1 : 0.05 }
     let lively = steady.enumerated().map { i, v in v * Float(1.0 + 0.3 * sin(2 * Double.pi * 4 * Double(i) / 16000)) }
     let s = NoiseStatistics.measure(steady, sampleRate: 16000), l = NoiseStatistics.measure(lively, sampleRate: 16000)
